@@ -1,0 +1,194 @@
+/* capture.c - libpcap behind capture.h; the only includer of <pcap.h>. */
+#include "netinv/capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netinv/limits.h"
+
+struct capture {
+        pcap_t *p;
+        enum linktype lt;
+        int dlt;
+        int fd;
+        capture_cb cb;
+        void *user;
+        char err[PCAP_ERRBUF_SIZE];
+};
+
+static int map_dlt(int dlt, enum linktype *ret)
+{
+        switch (dlt) {
+        case DLT_EN10MB:
+                *ret = LINK_ETHERNET;
+                return 0;
+        case DLT_LINUX_SLL:
+                *ret = LINK_SLL;
+                return 0;
+#ifdef DLT_LINUX_SLL2
+        case DLT_LINUX_SLL2:
+                *ret = LINK_SLL2;
+                return 0;
+#endif
+        default:
+                return -EPROTONOSUPPORT;
+        }
+}
+
+static void set_err(struct capture_open_err *e, enum capture_fail why, const char *msg)
+{
+        e->why = why;
+        snprintf(e->msg, sizeof(e->msg), "%s", msg ? msg : "");
+}
+
+static int finish_open(pcap_t *p, struct capture **ret, struct capture_open_err *err)
+{
+        struct capture *cap = calloc(1, sizeof(*cap));
+        if (!cap) {
+                pcap_close(p);
+                set_err(err, CAPTURE_FAIL_OTHER, "out of memory");
+                return -ENOMEM;
+        }
+        cap->p = p;
+        cap->dlt = pcap_datalink(p);
+        if (map_dlt(cap->dlt, &cap->lt) < 0) {
+                const char *n = pcap_datalink_val_to_name(cap->dlt);
+                char m[128];
+                snprintf(m, sizeof(m), "link type %s is not supported (Ethernet, Linux cooked v1/v2 are)",
+                         n ? n : "unknown");
+                set_err(err, CAPTURE_FAIL_LINKTYPE, m);
+                pcap_close(p);
+                free(cap);
+                return -EPROTONOSUPPORT;
+        }
+        cap->fd = -1;
+        *ret = cap;
+        return 0;
+}
+
+int capture_open_live(const char *ifname, const char *filter, int promisc,
+                      struct capture **ret, struct capture_open_err *err)
+{
+        char ebuf[PCAP_ERRBUF_SIZE] = "";
+        pcap_t *p = pcap_create(ifname, ebuf);
+        if (!p) {
+                set_err(err, CAPTURE_FAIL_OTHER, ebuf);
+                return -EIO;
+        }
+        pcap_set_snaplen(p, CAPTURE_SNAPLEN);
+        pcap_set_promisc(p, promisc);
+        pcap_set_immediate_mode(p, 1);
+        pcap_set_buffer_size(p, CAPTURE_BUFFER_BYTES);
+        int r = pcap_activate(p);
+        if (r < 0) {
+                enum capture_fail why = CAPTURE_FAIL_OTHER;
+                if (r == PCAP_ERROR_NO_SUCH_DEVICE)
+                        why = CAPTURE_FAIL_NO_DEVICE;
+                else if (r == PCAP_ERROR_PERM_DENIED)
+                        why = CAPTURE_FAIL_PERM;
+                set_err(err, why, pcap_geterr(p));
+                pcap_close(p);
+                return -EIO;
+        }
+        if (filter) {
+                struct bpf_program prog;
+                if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+                    pcap_setfilter(p, &prog) < 0) {
+                        set_err(err, CAPTURE_FAIL_OTHER, pcap_geterr(p));
+                        pcap_close(p);
+                        return -EINVAL;
+                }
+                pcap_freecode(&prog);
+        }
+        if (pcap_setnonblock(p, 1, ebuf) < 0) {
+                set_err(err, CAPTURE_FAIL_OTHER, ebuf);
+                pcap_close(p);
+                return -EIO;
+        }
+        r = finish_open(p, ret, err);
+        if (r == 0)
+                (*ret)->fd = pcap_get_selectable_fd(p);
+        return r;
+}
+
+int capture_open_file(const char *path, struct capture **ret, struct capture_open_err *err)
+{
+        char ebuf[PCAP_ERRBUF_SIZE] = "";
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rbe");
+        if (!f) {
+                int e = errno;
+                set_err(err, e == ENOENT ? CAPTURE_FAIL_NOT_FOUND : CAPTURE_FAIL_OTHER, strerror(e));
+                return -e;
+        }
+        pcap_t *p = pcap_fopen_offline(f, ebuf);
+        if (!p) {
+                if (f != stdin)
+                        fclose(f);
+                set_err(err, CAPTURE_FAIL_FORMAT, ebuf);
+                return -EINVAL;
+        }
+        return finish_open(p, ret, err);
+}
+
+int capture_fd(const struct capture *cap)
+{
+        return cap->fd;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+        struct capture *cap = (struct capture *)user;
+        uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+        cap->cb(cap->user, cap->lt, bytes, h->caplen, ts);
+}
+
+long capture_dispatch(struct capture *cap, capture_cb cb, void *user)
+{
+        cap->cb = cb;
+        cap->user = user;
+        int n = pcap_dispatch(cap->p, -1, on_packet, (u_char *)cap);
+        if (n == PCAP_ERROR_BREAK)
+                return 0;
+        if (n < 0) {
+                snprintf(cap->err, sizeof(cap->err), "%s", pcap_geterr(cap->p));
+                return -2;
+        }
+        if (n == 0 && cap->fd < 0)
+                return -1;      /* a file with nothing left */
+        return n;
+}
+
+void capture_break(struct capture *cap)
+{
+        pcap_breakloop(cap->p);
+}
+
+uint64_t capture_dropped(struct capture *cap)
+{
+        struct pcap_stat st;
+        if (cap->fd < 0 || pcap_stats(cap->p, &st) < 0)
+                return 0;
+        return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+const char *capture_error(struct capture *cap)
+{
+        return cap->err;
+}
+
+const char *capture_linktype_name(const struct capture *cap)
+{
+        const char *n = pcap_datalink_val_to_name(cap->dlt);
+        return n ? n : "unknown";
+}
+
+void capture_close(struct capture *cap)
+{
+        if (!cap)
+                return;
+        pcap_close(cap->p);
+        free(cap);
+}

@@ -1,0 +1,24 @@
+/* cmd.h - the commands, and the one place that prints errors and picks
+ * exit codes (documented in netinv.8, EXIT STATUS). */
+#ifndef NETINV_CMD_H
+#define NETINV_CMD_H
+
+#include <stdbool.h>
+
+#define NETINV_EXIT_OK          0
+#define NETINV_EXIT_FAILURE     1       /* runtime error: permission, I/O, corrupt input */
+#define NETINV_EXIT_USAGE       2       /* the command line is wrong */
+
+extern bool cmd_quiet;
+
+/* "netinv: <message>" on stderr, one line. Wire and user strings passed in
+ * are sanitised. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cmd_error, then returns -1 for parse_args to pass on. */
+int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_scan(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/* common.c - messages on stderr. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "netinv/util.h"
+
+bool cmd_quiet;
+
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+        char raw[1024], safe[4096];
+        vsnprintf(raw, sizeof(raw), fmt, ap);
+        sanitize_term(safe, sizeof(safe), raw, strlen(raw));
+        fprintf(stderr, "netinv: %s%s\n", prefix, safe);
+}
+
+void cmd_error(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        say("", fmt, ap);
+        va_end(ap);
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+        va_list ap;
+        if (cmd_quiet)
+                return;
+        va_start(ap, fmt);
+        say("warning: ", fmt, ap);
+        va_end(ap);
+}
+
+void cmd_info(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        say("", fmt, ap);
+        va_end(ap);
+}
+
+int cmd_usage_error(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        say("", fmt, ap);
+        va_end(ap);
+        return -1;
+}

@@ -1,0 +1,403 @@
+/* scan.c - `netinv scan`: capture → dissect → inventory → output.
+ *
+ * With an interface, listens for --duration seconds (or until SIGINT/SIGTERM)
+ * and then writes the result; with --read, runs the same pipeline over a
+ * capture file. Privileges are dropped as soon as the capture and the output
+ * are open.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "netinv/capture.h"
+#include "netinv/dissect.h"
+#include "netinv/inventory.h"
+#include "netinv/oui.h"
+#include "netinv/output.h"
+#include "netinv/priv.h"
+#include "netinv/util.h"
+
+#define SCAN_DURATION_DEFAULT 30        /* seconds of listening without --duration */
+
+struct scan_opts {
+        const char *iface, *read, *output, *oui, *user;
+        enum out_format format;
+        bool format_set, passive, promisc, quiet, verbose;
+        int color;                      /* -1 auto, 0 never, 1 always */
+        double duration;
+        size_t max_devices;
+};
+
+struct pipeline {
+        struct inventory *inv;
+        struct obs_sink *sink;
+        struct dissect_stats st;
+        int oom;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        stop_requested = 1;
+}
+
+static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t caplen,
+                     uint64_t ts)
+{
+        struct pipeline *pl = user;
+        obs_sink_reset(pl->sink);
+        pl->sink->dropped = 0;
+        enum dissect_res r = dissect_frame(lt, data, caplen, ts, pl->sink);
+        pl->st.frames++;
+        pl->st.by_res[r]++;
+        if ((pl->sink->n || pl->sink->dropped) &&
+            inventory_add_sink(pl->inv, pl->sink, ts) == -ENOMEM)
+                pl->oom = 1;
+}
+
+static void usage(FILE *f)
+{
+        fputs("usage: netinv scan [IFACE] [options]\n"
+              "       netinv scan --read FILE [options]\n"
+              "\n"
+              "  -i, --interface IFACE  listen on IFACE (also the first argument)\n"
+              "  -r, --read FILE        read a pcap/pcapng capture (\"-\": standard input)\n"
+              "      --passive          only listen (the only mode in this version)\n"
+              "  -d, --duration SEC     listen this long (default 30)\n"
+              "  -f, --format FMT       table, json, ndjson or csv (default: table on a\n"
+              "                         terminal, json otherwise)\n"
+              "  -o, --output FILE      write the result to FILE instead of stdout\n"
+              "      --max-devices N    keep at most N devices (default 65536)\n"
+              "      --oui FILE         IEEE OUI file (default: found in /usr/share); \"none\"\n"
+              "      --user USER        drop privileges to USER (default: netinv, else nobody)\n"
+              "      --no-promisc       do not put the interface in promiscuous mode\n"
+              "      --color WHEN       auto, always or never\n"
+              "  -q, --quiet            no warnings on stderr\n"
+              "  -v, --verbose          say what is being done on stderr\n"
+              "  -h, --help             this text\n",
+              f);
+}
+
+static int parse_args(int argc, char **argv, struct scan_opts *o)
+{
+        enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR };
+        static const struct option lo[] = {
+                { "interface", required_argument, NULL, 'i' },
+                { "read", required_argument, NULL, 'r' },
+                { "passive", no_argument, NULL, OPT_PASSIVE },
+                { "duration", required_argument, NULL, 'd' },
+                { "format", required_argument, NULL, 'f' },
+                { "output", required_argument, NULL, 'o' },
+                { "max-devices", required_argument, NULL, OPT_MAXDEV },
+                { "oui", required_argument, NULL, OPT_OUI },
+                { "user", required_argument, NULL, OPT_USER },
+                { "no-promisc", no_argument, NULL, OPT_NOPROMISC },
+                { "color", required_argument, NULL, OPT_COLOR },
+                { "quiet", no_argument, NULL, 'q' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        int c;
+        char *end;
+
+        o->format = OUT_TABLE;
+        o->promisc = true;
+        o->color = -1;
+        o->duration = SCAN_DURATION_DEFAULT;
+        o->max_devices = INV_MAX_DEVICES_DEFAULT;
+        opterr = 0;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, ":i:r:d:f:o:qvh", lo, NULL)) != -1) {
+                switch (c) {
+                case 'i':
+                        o->iface = optarg;
+                        break;
+                case 'r':
+                        o->read = optarg;
+                        break;
+                case OPT_PASSIVE:
+                        o->passive = true;
+                        break;
+                case 'd':
+                        errno = 0;
+                        o->duration = strtod(optarg, &end);
+                        if (errno || *end || !(o->duration > 0) || o->duration > 31536000.0)
+                                return cmd_usage_error("--duration '%s': want seconds, more than 0",
+                                                       optarg);
+                        break;
+                case 'f':
+                        o->format = out_format_parse(optarg);
+                        if (o->format == OUT_FORMAT_MAX)
+                                return cmd_usage_error("--format '%s': want table, json, ndjson or csv",
+                                                       optarg);
+                        o->format_set = true;
+                        break;
+                case 'o':
+                        o->output = optarg;
+                        break;
+                case OPT_MAXDEV: {
+                        errno = 0;
+                        unsigned long long v = strtoull(optarg, &end, 10);
+                        if (errno || *end || v == 0 || v > UINT32_MAX - 1 || optarg[0] == '-')
+                                return cmd_usage_error("--max-devices '%s': want a number from 1",
+                                                       optarg);
+                        o->max_devices = (size_t)v;
+                        break;
+                }
+                case OPT_OUI:
+                        o->oui = optarg;
+                        break;
+                case OPT_USER:
+                        o->user = optarg;
+                        break;
+                case OPT_NOPROMISC:
+                        o->promisc = false;
+                        break;
+                case OPT_COLOR:
+                        if (strcmp(optarg, "auto") == 0)
+                                o->color = -1;
+                        else if (strcmp(optarg, "always") == 0)
+                                o->color = 1;
+                        else if (strcmp(optarg, "never") == 0)
+                                o->color = 0;
+                        else
+                                return cmd_usage_error("--color '%s': want auto, always or never",
+                                                       optarg);
+                        break;
+                case 'q':
+                        o->quiet = true;
+                        break;
+                case 'v':
+                        o->verbose = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 1;
+                case ':':
+                        return cmd_usage_error("option '%s' needs a value", argv[optind - 1]);
+                default:
+                        return cmd_usage_error("unknown option '%s' (try: netinv scan --help)",
+                                               argv[optind - 1]);
+                }
+        }
+        if (optind < argc && !o->iface)
+                o->iface = argv[optind++];
+        if (optind < argc)
+                return cmd_usage_error("unexpected argument '%s' (try: netinv scan --help)",
+                                       argv[optind]);
+        if (o->iface && o->read)
+                return cmd_usage_error("give an interface or --read FILE, not both");
+        if (!o->iface && !o->read)
+                return cmd_usage_error("no interface given (try: netinv scan eth0, or --read FILE)");
+        if (o->iface && strlen(o->iface) >= IF_NAMESIZE)
+                return cmd_usage_error("'%s': interface names are shorter than %d characters",
+                                       o->iface, IF_NAMESIZE);
+        return 0;
+}
+
+static int open_capture(const struct scan_opts *o, struct capture **cap)
+{
+        struct capture_open_err e = { 0 };
+        const char *what = o->iface ? o->iface : o->read;
+        int r = o->iface ? capture_open_live(o->iface, dissect_bpf_filter(), o->promisc, cap, &e)
+                         : capture_open_file(o->read, cap, &e);
+        if (r == 0)
+                return 0;
+        switch (e.why) {
+        case CAPTURE_FAIL_NO_DEVICE:
+                cmd_error("'%s': no such interface (try: ip -br link)", what);
+                return NETINV_EXIT_USAGE;
+        case CAPTURE_FAIL_PERM:
+                cmd_error("capturing on '%s' needs root or CAP_NET_RAW (try: sudo netinv scan %s, "
+                          "or setcap cap_net_raw,cap_net_admin+ep on the binary)", what, what);
+                return NETINV_EXIT_FAILURE;
+        case CAPTURE_FAIL_NOT_FOUND:
+                cmd_error("'%s': no such file", what);
+                return NETINV_EXIT_USAGE;
+        case CAPTURE_FAIL_FORMAT:
+                cmd_error("'%s': not a readable pcap or pcapng file (%s)", what, e.msg);
+                return NETINV_EXIT_FAILURE;
+        case CAPTURE_FAIL_LINKTYPE:
+                cmd_error("'%s': %s", what, e.msg);
+                return NETINV_EXIT_FAILURE;
+        default:
+                cmd_error("'%s': cannot open capture: %s", what, e.msg);
+                return NETINV_EXIT_FAILURE;
+        }
+}
+
+/* Read until the deadline (live) or the end of the file. 0, or an exit code. */
+static int run_capture(const struct scan_opts *o, struct capture *cap, struct pipeline *pl,
+                       uint64_t *dropped)
+{
+        int fd = capture_fd(cap);
+        uint64_t deadline = now_usec() + (uint64_t)(o->duration * 1e6);
+
+        for (;;) {
+                if (stop_requested)
+                        break;
+                if (fd >= 0) {
+                        uint64_t now = now_usec();
+                        if (now >= deadline)
+                                break;
+                        uint64_t left_ms = (deadline - now) / 1000 + 1;
+                        struct pollfd p = { .fd = fd, .events = POLLIN };
+                        int pr = poll(&p, 1, left_ms < CAPTURE_POLL_MS ? (int)left_ms : CAPTURE_POLL_MS);
+                        if (pr < 0 && errno != EINTR) {
+                                cmd_error("'%s': poll: %s", o->iface, strerror(errno));
+                                return NETINV_EXIT_FAILURE;
+                        }
+                        if (pr <= 0)
+                                continue;
+                }
+                long n = capture_dispatch(cap, on_frame, pl);
+                if (pl->oom) {
+                        cmd_error("out of memory while building the inventory");
+                        return NETINV_EXIT_FAILURE;
+                }
+                if (n == -1)
+                        break;
+                if (n == -2) {
+                        /* What was read so far is still written out. */
+                        cmd_error("'%s': %s (results cover the %llu packets before it)",
+                                  o->iface ? o->iface : o->read, capture_error(cap),
+                                  (unsigned long long)pl->st.frames);
+                        *dropped = capture_dropped(cap);
+                        return NETINV_EXIT_FAILURE;
+                }
+        }
+        *dropped = capture_dropped(cap);
+        return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+        struct scan_opts o = { 0 };
+        struct capture *cap = NULL;
+        struct oui_db *oui = NULL;
+        struct pipeline pl = { 0 };
+        struct scan_info si = { 0 };
+        FILE *out = stdout;
+        char host[256] = "";
+        int ret = parse_args(argc, argv, &o);
+
+        if (ret)
+                return ret > 0 ? NETINV_EXIT_OK : NETINV_EXIT_USAGE;
+        cmd_quiet = o.quiet;
+        if (!o.format_set)
+                o.format = (!o.output && isatty(STDOUT_FILENO)) ? OUT_TABLE : OUT_JSON;
+        if (o.iface && !o.passive && !o.quiet)
+                cmd_warn("active probing is not in this version; listening only (--passive)");
+
+        pl.sink = malloc(sizeof(*pl.sink));
+        pl.inv = inventory_new(o.max_devices);
+        if (!pl.sink || !pl.inv) {
+                cmd_error("out of memory");
+                ret = NETINV_EXIT_FAILURE;
+                goto out;
+        }
+        memset(pl.sink, 0, sizeof(*pl.sink));
+
+        /* Everything that needs privileges or the file system first. */
+        if (!o.oui || strcmp(o.oui, "none") != 0) {
+                int r = oui_load(o.oui, &oui);
+                if (r < 0 && o.oui) {
+                        cmd_error("'%s': cannot read OUI file: %s", o.oui, strerror(-r));
+                        ret = NETINV_EXIT_USAGE;
+                        goto out;
+                }
+                if (r < 0)
+                        cmd_warn("no IEEE OUI file found; vendors stay empty (install ieee-data, or --oui FILE)");
+                else if (o.verbose)
+                        cmd_info("OUI: %zu prefixes from %s", oui_count(oui), oui_source(oui));
+        }
+        ret = open_capture(&o, &cap);
+        if (ret)
+                goto out;
+        if (o.output) {
+                out = fopen(o.output, "we");
+                if (!out) {
+                        cmd_error("'%s': cannot write: %s", o.output, strerror(errno));
+                        out = stdout;
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+        }
+        gethostname(host, sizeof(host) - 1);
+
+        /* Only now parse hostile bytes, and never as root. */
+        if (o.iface || geteuid() == 0) {
+                struct priv_result pr;
+                char why[256];
+                if (priv_drop(o.user, &pr, why, sizeof(why)) < 0) {
+                        cmd_error("cannot drop privileges: %s", why);
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+                if (o.verbose)
+                        cmd_info("privileges dropped: uid %u gid %u%s%s, no capabilities, no_new_privs",
+                                 (unsigned)pr.uid, (unsigned)pr.gid, pr.changed_ids ? " user " : "",
+                                 pr.changed_ids ? pr.user : "");
+        }
+
+        struct sigaction sa = { .sa_handler = on_signal };
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+
+        uuid_v4(si.id, sizeof(si.id));
+        si.started_usec = now_usec();
+        if (o.verbose)
+                cmd_info("%s '%s' (%s)%s", o.iface ? "listening on" : "reading",
+                         o.iface ? o.iface : o.read, capture_linktype_name(cap),
+                         o.iface ? "" : "");
+        ret = run_capture(&o, cap, &pl, &si.packets_dropped);
+        si.finished_usec = now_usec();
+
+        inventory_set_vendors(pl.inv, oui);
+        inventory_sort(pl.inv);
+        si.interface = o.iface;
+        si.file = o.read;
+        si.hostname = host;
+        si.version = NETINV_VERSION;
+        si.oui_source = oui_source(oui);
+        si.packets_seen = pl.st.frames;
+        si.packets_truncated = pl.st.by_res[DISSECT_TRUNCATED];
+        si.packets_malformed = pl.st.by_res[DISSECT_MALFORMED] + si.packets_truncated;
+        si.inv = inventory_stats(pl.inv);
+        int color = o.color >= 0 ? o.color : (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+        int w = output_write(out, o.format, &si, pl.inv, color);
+        if (w < 0) {
+                cmd_error("'%s': cannot write the result: %s", o.output ? o.output : "stdout",
+                          strerror(-w));
+                ret = NETINV_EXIT_FAILURE;
+        }
+        if (out != stdout && fclose(out) != 0 && !ret) {
+                cmd_error("'%s': cannot write the result: %s", o.output, strerror(errno));
+                ret = NETINV_EXIT_FAILURE;
+        }
+        out = stdout;
+        if (o.verbose)
+                cmd_info("%llu packets, %llu malformed, %zu devices",
+                         (unsigned long long)si.packets_seen,
+                         (unsigned long long)si.packets_malformed, inventory_count(pl.inv));
+out:
+        if (out != stdout)
+                fclose(out);
+        capture_close(cap);
+        oui_free(oui);
+        inventory_free(pl.inv);
+        free(pl.sink);
+        return ret;
+}

@@ -1,0 +1,39 @@
+/* main.c - argv → command. With cmd/, the only code that exits. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: netinv COMMAND [options]\n"
+              "\n"
+              "commands:\n"
+              "  scan IFACE          listen on IFACE and print every device seen\n"
+              "  scan --read FILE    the same over a pcap/pcapng capture file\n"
+              "\n"
+              "  netinv --version    print the version\n"
+              "  netinv COMMAND --help, man netinv(8)\n",
+              f);
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                usage(stderr);
+                return NETINV_EXIT_USAGE;
+        }
+        const char *c = argv[1];
+        if (strcmp(c, "scan") == 0)
+                return cmd_scan(argc - 1, argv + 1);
+        if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
+                printf("netinv %s\n", NETINV_VERSION);
+                return NETINV_EXIT_OK;
+        }
+        if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
+                usage(stdout);
+                return NETINV_EXIT_OK;
+        }
+        cmd_error("unknown command '%s' (try: netinv --help)", c);
+        return NETINV_EXIT_USAGE;
+}

@@ -1,0 +1,156 @@
+/* json.c - the JSON document and NDJSON (cJSON). See output.h. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netinv/util.h"
+
+/* cJSON copies the string; text from the wire is made valid UTF-8 first. */
+static cJSON *wire_string(const char *s, size_t len)
+{
+        size_t cap = len * 4 + 1;
+        char stackbuf[2048];
+        char *buf = cap <= sizeof(stackbuf) ? stackbuf : malloc(cap);
+        if (!buf)
+                return NULL;
+        sanitize_utf8(buf, cap, s, len);
+        cJSON *j = cJSON_CreateString(buf);
+        if (buf != stackbuf)
+                free(buf);
+        return j;
+}
+
+static cJSON *time_string(uint64_t usec)
+{
+        char t[32];
+        fmt_rfc3339(t, sizeof(t), usec);
+        return cJSON_CreateString(t);
+}
+
+static cJSON *device_json(const struct device *d)
+{
+        char buf[64];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+                return NULL;
+        fmt_mac(buf, sizeof(buf), d->mac);
+        cJSON_AddStringToObject(o, "mac", buf);
+        if (d->vendor)
+                cJSON_AddItemToObject(o, "vendor", wire_string(d->vendor, strlen(d->vendor)));
+        else
+                cJSON_AddNullToObject(o, "vendor");
+        cJSON_AddBoolToObject(o, "mac_local", (d->mac[0] & 0x02) != 0);
+        cJSON *a = cJSON_AddArrayToObject(o, "ipv4");
+        for (size_t i = 0; i < d->n_ipv4; i++) {
+                fmt_ip(buf, sizeof(buf), 4, d->ipv4[i]);
+                cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+        }
+        a = cJSON_AddArrayToObject(o, "ipv6");
+        for (size_t i = 0; i < d->n_ipv6; i++) {
+                fmt_ip(buf, sizeof(buf), 6, d->ipv6[i]);
+                cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+        }
+        a = cJSON_AddArrayToObject(o, "hostnames");
+        for (size_t i = 0; i < d->n_hostnames; i++)
+                cJSON_AddItemToArray(a, wire_string(d->hostnames[i], strlen(d->hostnames[i])));
+        cJSON_AddItemToObject(o, "first_seen", time_string(d->first_seen));
+        cJSON_AddItemToObject(o, "last_seen", time_string(d->last_seen));
+        a = cJSON_AddArrayToObject(o, "sources");
+        for (unsigned p = 0; p < PROTO_MAX; p++)
+                if (d->sources & (1u << p))
+                        cJSON_AddItemToArray(a, cJSON_CreateString(proto_name((enum proto)p)));
+        a = cJSON_AddArrayToObject(o, "observations");
+        for (size_t i = 0; i < d->n_obs; i++) {
+                const struct dev_obs *e = &d->obs[i];
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "source", proto_name((enum proto)e->source));
+                cJSON_AddStringToObject(x, "key", e->key);
+                cJSON_AddItemToObject(x, "value", wire_string(e->value, e->len));
+                cJSON_AddItemToObject(x, "first_seen", time_string(e->first_seen));
+                cJSON_AddItemToObject(x, "last_seen", time_string(e->last_seen));
+                cJSON_AddNumberToObject(x, "count", e->count);
+                cJSON_AddItemToArray(a, x);
+        }
+        return o;
+}
+
+static cJSON *document_json(const struct scan_info *si, const struct inventory *inv)
+{
+        cJSON *doc = cJSON_CreateObject();
+        if (!doc)
+                return NULL;
+        cJSON_AddStringToObject(doc, "schema", NETINV_SCHEMA);
+        cJSON *agent = cJSON_AddObjectToObject(doc, "agent");
+        cJSON_AddStringToObject(agent, "hostname", si->hostname ? si->hostname : "");
+        cJSON_AddStringToObject(agent, "version", si->version ? si->version : "");
+        cJSON *scan = cJSON_AddObjectToObject(doc, "scan");
+        cJSON_AddStringToObject(scan, "id", si->id);
+        if (si->interface)
+                cJSON_AddStringToObject(scan, "interface", si->interface);
+        if (si->file)
+                cJSON_AddItemToObject(scan, "file", wire_string(si->file, strlen(si->file)));
+        cJSON_AddItemToObject(scan, "started", time_string(si->started_usec));
+        cJSON_AddItemToObject(scan, "finished", time_string(si->finished_usec));
+        cJSON_AddNumberToObject(scan, "packets_seen", (double)si->packets_seen);
+        cJSON_AddNumberToObject(scan, "packets_malformed", (double)si->packets_malformed);
+        cJSON_AddNumberToObject(scan, "packets_truncated", (double)si->packets_truncated);
+        cJSON_AddNumberToObject(scan, "packets_dropped", (double)si->packets_dropped);
+        if (si->oui_source)
+                cJSON_AddStringToObject(scan, "oui_source", si->oui_source);
+        else
+                cJSON_AddNullToObject(scan, "oui_source");
+        cJSON *dr = cJSON_AddObjectToObject(scan, "dropped");
+        const struct inventory_stats *st = si->inv ? si->inv : inventory_stats(inv);
+        cJSON_AddNumberToObject(dr, "devices", (double)st->devices_dropped);
+        cJSON_AddNumberToObject(dr, "addresses", (double)st->addresses_dropped);
+        cJSON_AddNumberToObject(dr, "hostnames", (double)st->hostnames_dropped);
+        cJSON_AddNumberToObject(dr, "observations", (double)st->observations_dropped);
+        cJSON_AddNumberToObject(scan, "devices", (double)inventory_count(inv));
+        cJSON *devs = cJSON_AddArrayToObject(doc, "devices");
+        for (size_t i = 0; i < inventory_count(inv); i++)
+                cJSON_AddItemToArray(devs, device_json(inventory_get(inv, i)));
+        return doc;
+}
+
+static int put(FILE *f, cJSON *j, bool pretty)
+{
+        char *s = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+        int r = 0;
+        if (!s)
+                return -ENOMEM;
+        if (fputs(s, f) == EOF || fputc('\n', f) == EOF)
+                r = -EIO;
+        cJSON_free(s);
+        return r;
+}
+
+
+int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv)
+{
+        cJSON *doc = document_json(si, inv);
+        if (!doc)
+                return -ENOMEM;
+        int r = put(f, doc, true);
+        cJSON_Delete(doc);
+        return r;
+}
+
+/* One device per line; each line carries the scan id so lines from many
+ * scans can be mixed in one log. */
+int output_ndjson(FILE *f, const struct scan_info *si, const struct inventory *inv)
+{
+        for (size_t i = 0; i < inventory_count(inv); i++) {
+                cJSON *d = device_json(inventory_get(inv, i));
+                if (!d)
+                        return -ENOMEM;
+                cJSON_AddStringToObject(d, "scan_id", si->id);
+                int r = put(f, d, false);
+                cJSON_Delete(d);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}

@@ -1,0 +1,92 @@
+/* table.c - the table a person reads in a terminal.
+ *
+ * One line per device (MAC, vendor, first IPv4, first hostname, sources),
+ * then indented lines with its other addresses and every identity string it
+ * announced. Wire text goes through sanitize_term(): a hostile banner cannot
+ * move the cursor or recolour the terminal.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "netinv/util.h"
+
+#define COL_VENDOR 24
+#define COL_HOST   24
+
+static void put_cell(FILE *f, const char *s, size_t width)
+{
+        char buf[1024];
+        size_t n = sanitize_term(buf, sizeof(buf), s ? s : "-", s ? strlen(s) : 1);
+        if (n > width) {
+                /* cut at a character boundary and mark it */
+                size_t cut = width - 1;
+                while (cut && ((unsigned char)buf[cut] & 0xc0) == 0x80)
+                        cut--;
+                buf[cut] = '\0';
+                fprintf(f, "%s~%*s", buf, (int)(width - cut - 1), "");
+                return;
+        }
+        fprintf(f, "%s%*s", buf, (int)(width - n), "");
+}
+
+int output_table(FILE *f, const struct scan_info *si, const struct inventory *inv, bool color)
+{
+        char buf[OBS_VALUE_MAX * 4 + 64], mac[18], ip[64];
+        const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
+                   *off = color ? "\033[0m" : "";
+
+        fprintf(f, "%s%-17s  %-*s  %-15s  %-*s  %s%s\n", bold, "MAC", COL_VENDOR, "VENDOR",
+                "IPV4", COL_HOST, "HOSTNAME", "SOURCES", off);
+        for (size_t i = 0; i < inventory_count(inv); i++) {
+                const struct device *d = inventory_get(inv, i);
+                fmt_mac(mac, sizeof(mac), d->mac);
+                fprintf(f, "%s  ", mac);
+                put_cell(f, d->vendor ? d->vendor : (d->mac[0] & 2) ? "(local)" : NULL,
+                         COL_VENDOR);
+                fputs("  ", f);
+                if (d->n_ipv4)
+                        fmt_ip(ip, sizeof(ip), 4, d->ipv4[0]);
+                fprintf(f, "%-15s  ", d->n_ipv4 ? ip : "-");
+                put_cell(f, d->n_hostnames ? d->hostnames[0] : NULL, COL_HOST);
+                fputs("  ", f);
+                const char *sep = "";
+                for (unsigned p = 0; p < PROTO_MAX; p++)
+                        if (d->sources & (1u << p)) {
+                                fprintf(f, "%s%s", sep, proto_name((enum proto)p));
+                                sep = ",";
+                        }
+                fputc('\n', f);
+                for (size_t k = 1; k < d->n_ipv4; k++) {
+                        fmt_ip(ip, sizeof(ip), 4, d->ipv4[k]);
+                        fprintf(f, "    %sipv4%s %s\n", dim, off, ip);
+                }
+                for (size_t k = 0; k < d->n_ipv6; k++) {
+                        fmt_ip(ip, sizeof(ip), 6, d->ipv6[k]);
+                        fprintf(f, "    %sipv6%s %s\n", dim, off, ip);
+                }
+                for (size_t k = 1; k < d->n_hostnames; k++) {
+                        sanitize_term(buf, sizeof(buf), d->hostnames[k], strlen(d->hostnames[k]));
+                        fprintf(f, "    %shostname%s %s\n", dim, off, buf);
+                }
+                for (size_t k = 0; k < d->n_obs; k++) {
+                        const struct dev_obs *e = &d->obs[k];
+                        sanitize_term(buf, sizeof(buf), e->value, e->len);
+                        fprintf(f, "    %s%s%s %s\n", dim, e->key, off, buf);
+                }
+        }
+        double secs = si->finished_usec > si->started_usec
+                              ? (double)(si->finished_usec - si->started_usec) / 1e6 : 0.0;
+        fprintf(f, "%zu devices; %llu packets (%llu malformed) in %.1f s\n", inventory_count(inv),
+                (unsigned long long)si->packets_seen, (unsigned long long)si->packets_malformed,
+                secs);
+        const struct inventory_stats *st = si->inv;
+        if (st && (st->devices_dropped || st->addresses_dropped || st->hostnames_dropped ||
+                   st->observations_dropped))
+                fprintf(f, "dropped by caps: %llu device observations, %llu addresses, "
+                           "%llu hostnames, %llu observations\n",
+                        (unsigned long long)st->devices_dropped,
+                        (unsigned long long)st->addresses_dropped,
+                        (unsigned long long)st->hostnames_dropped,
+                        (unsigned long long)st->observations_dropped);
+        return 0;
+}

@@ -1,0 +1,8 @@
+/* test-cdp.c - not written yet: reported as skipped, never as passed. */
+#include "testlib.h"
+
+int main(void)
+{
+        fprintf(stderr, "test-cdp: no tests yet\n");
+        return T_SKIP;
+}

@@ -1,0 +1,8 @@
+/* test-oui.c - not written yet: reported as skipped, never as passed. */
+#include "testlib.h"
+
+int main(void)
+{
+        fprintf(stderr, "test-oui: no tests yet\n");
+        return T_SKIP;
+}
