@@ -8,6 +8,7 @@
 
 bool cmd_quiet;
 
+__attribute__((format(printf, 2, 0)))
 static void say(const char *prefix, const char *fmt, va_list ap)
 {
         char raw[1024], safe[4096];
