@@ -448,8 +448,7 @@ enum dissect_res dissect_dns(struct cursor *c, const struct frame_ctx *ctx, stru
                 return DISSECT_TRUNCATED;
 
         bool qr = (flags & DNS_FLAG_QR) != 0;
-        if (d.proto == PROTO_DNS && qr && ctx->sport == PORT_DNS && d.can_emit &&
-            !have(&d, OBS_ATTR, "dns.role", "server", 6, 0, NULL, 0))
+        if (d.proto == PROTO_DNS && qr && ctx->sport == PORT_DNS && d.can_emit)
                 obs_attr_str(s, ctx->src_mac, PROTO_DNS, "dns.role", "server");
         /* mDNS and LLMNR receivers ignore other opcodes (RFC 6762 §18.3,
          * RFC 4795 §2.1.1); so do we. */

@@ -18,9 +18,74 @@
 # Usage (root): tests/captures/make/dns.sh [OUTDIR]   (default: tests/captures)
 # Needs: iproute2, avahi-daemon 0.8, llmnrd 0.5 (Debian 12), tcpdump, tshark,
 # editcap, python3.
+#
+#        tests/captures/make/dns.sh corpus
+# (no root) rewrites the fuzz seeds from the committed captures:
+# tests/fuzz/corpus/dns/<capture>-<frame> (a selector byte, see fuzz-dns.c,
+# then the UDP payload) and tests/fuzz/corpus/frame/dns-<capture>-<frame>
+# (0 = Ethernet, then the whole frame). Identical inputs are kept once.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+
+if [[ ${1:-} == corpus ]]; then
+        exec /usr/bin/python3 - "$here/.." "$here/../../fuzz/corpus" <<'EOF'
+import os, struct, sys
+caps, corpus = sys.argv[1], sys.argv[2]
+PORTS = (5353, 5355, 53)                # selector % 3, as in fuzz-dns.c
+
+def frames(path):
+    # classic pcap, little-endian, microseconds, Ethernet (what tcpdump wrote)
+    with open(path, "rb") as f:
+        data = f.read()
+    assert struct.unpack("<I", data[:4])[0] == 0xa1b2c3d4, path
+    off, no = 24, 0
+    while off + 16 <= len(data):
+        incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+        no += 1
+        yield no, data[off + 16:off + 16 + incl]
+        off += 16 + incl
+
+def udp(frame):
+    if len(frame) < 14:
+        return None
+    et, p = struct.unpack(">H", frame[12:14])[0], frame[14:]
+    if et == 0x0800 and len(p) >= 20 and p[9] == 17:
+        total = struct.unpack(">H", p[2:4])[0]
+        p = p[(p[0] & 15) * 4:total]
+    elif et == 0x86dd and len(p) >= 40 and p[6] == 17:
+        p = p[40:40 + struct.unpack(">H", p[4:6])[0]]
+    else:
+        return None
+    sport, dport, ulen = struct.unpack(">HHH", p[:6])
+    return sport, dport, p[8:ulen]
+
+for sub in ("dns", "frame"):
+    os.makedirs(os.path.join(corpus, sub), exist_ok=True)
+seen = set()
+for cap in ("lab-30s", "mdns-avahi", "llmnr-llmnrd"):
+    for no, fr in frames(os.path.join(caps, cap + ".pcap")):
+        u = udp(fr)
+        if not u:
+            continue
+        sport, dport, payload = u
+        for k, port in enumerate(PORTS):
+            if port in (sport, dport):
+                break
+        else:
+            continue
+        sel = k + 3 * (0 if sport == port else 1)
+        seed = bytes([sel]) + payload
+        if seed in seen:
+            continue
+        seen.add(seed)
+        with open(os.path.join(corpus, "dns", "%s-%d" % (cap, no)), "wb") as f:
+            f.write(seed)
+        with open(os.path.join(corpus, "frame", "dns-%s-%d" % (cap, no)), "wb") as f:
+            f.write(b"\0" + fr)
+EOF
+fi
+
 out=${1:-$here/..}
 P=nhdns
 work=$(mktemp -d /tmp/nhdns.XXXXXX)
