@@ -128,14 +128,14 @@ static bool eq(struct cursor v, const char *lit, bool ci)
         return ci ? strncasecmp((const char *)p, lit, n) == 0 : memcmp(p, lit, n) == 0;
 }
 
-/* Does the window start with `lit`, ignoring ASCII case? Advances past it
- * when it does. */
-static bool skip_prefix_ci(struct cursor *v, const char *lit)
+/* Does the window start with `lit` (ASCII case ignored when `ci`)?
+ * Advances past it when it does. */
+static bool skip_prefix(struct cursor *v, const char *lit, bool ci)
 {
         size_t n = strlen(lit);
         struct cursor t = *v;
         const uint8_t *p = cur_view(&t, n);
-        if (!p || strncasecmp((const char *)p, lit, n) != 0)
+        if (!p || (ci ? strncasecmp((const char *)p, lit, n) : memcmp(p, lit, n)) != 0)
                 return false;
         *v = t;
         return true;
@@ -171,10 +171,11 @@ static bool start_line(struct cursor line, enum msg_kind *ret_kind)
                 *ret_kind = MSG_MSEARCH;
                 return true;
         }
-        /* Status line, RFC 7230 §3.1.2: HTTP-version SP 3DIGIT SP reason.
+        /* Status line, RFC 7230 §3.1.2: HTTP-version SP 3DIGIT SP reason;
+         * the version, like the methods above, is case-sensitive (§2.6).
          * Only 200 answers a search (UDA 2.0 §1.3.3); some old stacks answer
          * with HTTP/1.0, which says the same. The reason phrase is free. */
-        if (!skip_prefix_ci(&line, "HTTP/1.1 200") && !skip_prefix_ci(&line, "HTTP/1.0 200"))
+        if (!skip_prefix(&line, "HTTP/1.1 200", false) && !skip_prefix(&line, "HTTP/1.0 200", false))
                 return false;
         uint8_t b;
         if (cur_peek_u8(&line, 0, &b) && !is_blank(b))
@@ -268,7 +269,7 @@ static void emit_uuid(struct obs_sink *s, const struct frame_ctx *ctx, const str
         if (!m->have[H_USN])
                 return;
         struct cursor v = m->val[H_USN];
-        if (!skip_prefix_ci(&v, SSDP_USN_UUID))
+        if (!skip_prefix(&v, SSDP_USN_UUID, true))
                 return;
         /* Find the first "::"; each pass moves past one ':' at least. */
         struct cursor scan = v;

@@ -81,7 +81,7 @@ static void test_minidlna(void)
         }
         /* 7-12: ssdp:alive, headers without a blank after the colon. */
         static const char *const nts[6] = {
-                "uuid:" NAS_UUID, "upnp:rootdevice", "urn:schemas-upnp-org:device:MediaServer:1",
+                ("uuid:" NAS_UUID), "upnp:rootdevice", "urn:schemas-upnp-org:device:MediaServer:1",
                 "urn:schemas-upnp-org:service:ContentDirectory:1",
                 "urn:schemas-upnp-org:service:ConnectionManager:1",
                 "urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1",
@@ -106,7 +106,7 @@ static void test_minidlna(void)
         /* 13: the answer to nmap's ST upnp:rootdevice; 14-19: to ssdp:all,
          * one per target. Unicast from port 1900 to the searcher. */
         static const char *const sts[7] = {
-                "upnp:rootdevice", "uuid:" NAS_UUID, "upnp:rootdevice",
+                "upnp:rootdevice", ("uuid:" NAS_UUID), "upnp:rootdevice",
                 "urn:schemas-upnp-org:device:MediaServer:1",
                 "urn:schemas-upnp-org:service:ContentDirectory:1",
                 "urn:schemas-upnp-org:service:ConnectionManager:1",
@@ -380,6 +380,7 @@ static void test_not_ssdp(void)
                 "NOTIFY /evt HTTP/1.1\r\nNT: upnp:event\r\n\r\n",  /* GENA event, not SSDP */
                 "notify * http/1.1\r\nNTS: ssdp:alive\r\n\r\n",    /* methods are case-sensitive */
                 "NOTIFY * HTTP/2.0\r\n\r\n",
+                "http/1.1 200 OK\r\nST: x\r\n\r\n",
                 " NOTIFY * HTTP/1.1\r\n\r\n",
                 "\r\nNOTIFY * HTTP/1.1\r\n\r\n",
                 "NOTIFY * HTTP/1.",

@@ -176,7 +176,7 @@ cut() { # filter file
         local keep
         keep=$(ts -r "$WORK/all.pcap" -Y "$1" -T fields -e frame.number -e udp.payload |
                 awk '!seen[$2]++ { printf "%s%s", sep, $1; sep = "," }')
-        ts -r "$WORK/all.pcap" -Y "frame.number in {$keep}" -w "$OUT/$2"
+        ts -r "$WORK/all.pcap" -Y "frame.number in {$keep}" -F pcap -w "$OUT/$2"
         echo "--- $2: $(ts -r "$OUT/$2" | wc -l) frames"
         ts -r "$OUT/$2" -T fields -e ip.src -e udp.srcport -e udp.dstport -e frame.len -e _ws.col.Info
 }
