@@ -46,7 +46,8 @@ static void put(struct pdu *p, const void *d, size_t n)
 {
         if (p->n + n > sizeof(p->b))
                 abort();
-        memcpy(p->b + p->n, d, n);
+        if (n)
+                memcpy(p->b + p->n, d, n);
         p->n += n;
 }
 

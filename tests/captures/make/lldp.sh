@@ -139,7 +139,7 @@ echo "frames: lldp a=$la b=$lb cdp v1 a=$c1a b=$c1b v2 a=$c2a b=$c2b" >&2
 for f in "$la" "$lb" "$c1a" "$c2a" "$c1b" "$c2b"; do
         [[ -n $f ]] || { echo "lldp.sh: a frame is missing (see the log above)" >&2; exit 1; }
 done
-editcap -r "$raw" "$out/lldp-lldpd.pcap" "$la" "$lb"
-editcap -r "$raw" "$out/cdp-lldpd.pcap" "$c1a" "$c2a" "$c1b" "$c2b"
+editcap -F pcap -r "$raw" "$out/lldp-lldpd.pcap" "$la" "$lb"
+editcap -F pcap -r "$raw" "$out/cdp-lldpd.pcap" "$c1a" "$c2a" "$c1b" "$c2b"
 tshark -r "$out/lldp-lldpd.pcap" -V -O lldp >&2
 tshark -r "$out/cdp-lldpd.pcap" -V -O cdp >&2
