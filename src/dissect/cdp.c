@@ -88,24 +88,22 @@ static enum dissect_res addr_tlv(struct cursor *t, const struct frame_ctx *ctx,
                 uint8_t plen = cur_u8(t);
                 struct cursor proto = cur_sub(t, plen);
                 uint16_t alen = cur_be16(t);
-                const uint8_t *a = cur_view(t, alen);
+                struct cursor av = cur_sub(t, alen);
                 if (!cur_ok(t))
                         return DISSECT_MALFORMED;
-                uint8_t p0 = 0;
-                bool ip4 = ptype == CDP_PROTO_NLPID && plen == 1 && cur_peek_u8(&proto, 0, &p0) &&
-                           p0 == NLPID_IP && alen == 4;
-                bool ip6 = false;
-                if (ptype == CDP_PROTO_8022 && plen == sizeof(cdp_proto_ipv6) && alen == 16) {
-                        const uint8_t *pv = cur_view(&proto, sizeof(cdp_proto_ipv6));
-                        ip6 = pv && memcmp(pv, cdp_proto_ipv6, sizeof(cdp_proto_ipv6)) == 0;
-                }
-                if (ip4) {
-                        obs_ipv4(s, ctx->src_mac, PROTO_CDP, a);
-                        fmt_ip(buf, sizeof(buf), 4, a);
+                uint8_t pid[sizeof(cdp_proto_ipv6)], addr[16];
+                bool ip4 = ptype == CDP_PROTO_NLPID && plen == 1 && alen == 4 &&
+                           cur_u8(&proto) == NLPID_IP;
+                bool ip6 = ptype == CDP_PROTO_8022 && plen == sizeof(pid) && alen == 16 &&
+                           cur_copy(&proto, pid, sizeof(pid)) &&
+                           memcmp(pid, cdp_proto_ipv6, sizeof(pid)) == 0;
+                if (ip4 && cur_copy(&av, addr, 4)) {
+                        obs_ipv4(s, ctx->src_mac, PROTO_CDP, addr);
+                        fmt_ip(buf, sizeof(buf), 4, addr);
                         obs_attr_str(s, ctx->src_mac, PROTO_CDP, "cdp.address", buf);
-                } else if (ip6) {
-                        obs_ipv6(s, ctx->src_mac, PROTO_CDP, a);
-                        fmt_ip(buf, sizeof(buf), 6, a);
+                } else if (ip6 && cur_copy(&av, addr, 16)) {
+                        obs_ipv6(s, ctx->src_mac, PROTO_CDP, addr);
+                        fmt_ip(buf, sizeof(buf), 6, addr);
                         obs_attr_str(s, ctx->src_mac, PROTO_CDP, "cdp.address", buf);
                 }
                 /* other protocols (CLNS, DECnet, AppleTalk ...): skipped */

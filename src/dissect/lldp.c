@@ -88,39 +88,40 @@ static const uint8_t *rest_view(struct cursor *t, size_t *ret_len)
         return n ? cur_view(t, n) : NULL;
 }
 
-/* Lower-case "aa:bb:.." of up to `n` bytes (cut to what fits in buf). */
-static size_t fmt_hex(char *buf, size_t cap, const uint8_t *p, size_t n)
+/* The rest of `v` as lower-case "aa:bb:..", cut to what fits in buf. Each
+ * pass reads one byte or ends the loop. */
+static size_t fmt_hex(char *buf, size_t cap, struct cursor *v)
 {
         static const char hex[] = "0123456789abcdef";
         size_t o = 0;
-        for (size_t i = 0; i < n && o + 3 < cap; i++) {
-                if (i)
+        while (cur_ok(v) && cur_left(v) > 0 && o + 3 < cap) {
+                uint8_t b = cur_u8(v);
+                if (o)
                         buf[o++] = ':';
-                buf[o++] = hex[p[i] >> 4];
-                buf[o++] = hex[p[i] & 0x0f];
+                buf[o++] = hex[b >> 4];
+                buf[o++] = hex[b & 0x0f];
         }
         buf[o] = '\0';
         return o;
 }
 
-/* A network address (IANA family byte + address, n >= 1) as text: IPv4 and
- * IPv6 as usual, anything else as "<family>/<hex>". *ret_ip is the address
- * length (4 or 16) when it is an IP address, else 0. */
-static void fmt_netaddr(char *buf, size_t cap, const uint8_t *p, size_t n, int *ret_ip)
+/* A network address (IANA family byte + address, the whole of `v`) as
+ * text: IPv4 and IPv6 as usual, anything else as "<family>/<hex>". Returns
+ * the IP address length (4 or 16, the address then in ret_addr), else 0. */
+static int fmt_netaddr(char *buf, size_t cap, struct cursor *v, uint8_t ret_addr[16])
 {
-        *ret_ip = 0;
-        if (n == 1 + 4 && p[0] == IANA_AF_IPV4) {
-                fmt_ip(buf, cap, 4, p + 1);
-                *ret_ip = 4;
-        } else if (n == 1 + 16 && p[0] == IANA_AF_IPV6) {
-                fmt_ip(buf, cap, 6, p + 1);
-                *ret_ip = 16;
-        } else {
-                /* family number, then the raw address */
-                int o = snprintf(buf, cap, "%u/", n ? p[0] : 0u);
-                if (o > 0 && (size_t)o < cap)
-                        fmt_hex(buf + o, cap - (size_t)o, n ? p + 1 : p, n ? n - 1 : 0);
+        uint8_t family = cur_u8(v);
+        size_t n = cur_left(v);
+        bool ip = (family == IANA_AF_IPV4 && n == 4) || (family == IANA_AF_IPV6 && n == 16);
+        if (cur_ok(v) && ip) {
+                cur_copy(v, ret_addr, n);
+                fmt_ip(buf, cap, n == 4 ? 4 : 6, ret_addr);
+                return (int)n;
         }
+        int o = snprintf(buf, cap, "%u/", family);
+        if (o > 0 && (size_t)o < cap)
+                fmt_hex(buf + o, cap - (size_t)o, v);
+        return 0;
 }
 
 /* Subtype names for the "<name>:<value>" form of lldp.chassis_id and
@@ -165,8 +166,6 @@ static enum dissect_res id_tlv(struct cursor *t, const struct frame_ctx *ctx,
         if (tlen < LLDP_ID_LEN_MIN || tlen > LLDP_ID_LEN_MAX)
                 return DISSECT_MALFORMED;
         uint8_t st = cur_u8(t);
-        size_t n;
-        const uint8_t *v = rest_view(t, &n);
         if (!cur_ok(t))
                 return DISSECT_MALFORMED;
         const char *name = is_port ? port_subtype_name(st) : chassis_subtype_name(st);
@@ -175,16 +174,18 @@ static enum dissect_res id_tlv(struct cursor *t, const struct frame_ctx *ctx,
         bool reserved = st == 0 || st > LLDP_CHASSIS_LOCAL;   /* same range in both tables */
 
         if (is_mac || reserved) {
-                size_t o = fmt_hex(buf, sizeof(buf), v, n);
+                size_t o = fmt_hex(buf, sizeof(buf), t);
                 obs_attr_pair(s, ctx->src_mac, PROTO_LLDP, key, name, strlen(name), ':', buf, o);
         } else if (is_addr) {
-                int iplen;
-                fmt_netaddr(buf, sizeof(buf), v, n, &iplen);
-                if (!iplen)
+                /* a chassis/port name, not a binding of the sender's MAC */
+                uint8_t addr[16];
+                if (!fmt_netaddr(buf, sizeof(buf), t, addr))
                         name = "addr";          /* not IPv4/IPv6: "addr:<family>/<hex>" */
                 obs_attr_pair(s, ctx->src_mac, PROTO_LLDP, key, name, strlen(name), ':', buf,
                               strlen(buf));
         } else {
+                size_t n;
+                const uint8_t *v = rest_view(t, &n);
                 obs_attr_pair(s, ctx->src_mac, PROTO_LLDP, key, name, strlen(name), ':', v, n);
         }
         return DISSECT_OK;
@@ -252,20 +253,20 @@ static enum dissect_res mgmt_tlv(struct cursor *t, const struct frame_ctx *ctx,
         uint8_t alen = cur_u8(t);
         if (!cur_ok(t) || alen < LLDP_MGMT_ALEN_MIN || alen > LLDP_MGMT_ALEN_MAX)
                 return DISSECT_MALFORMED;
-        const uint8_t *a = cur_view(t, alen);
+        struct cursor a = cur_sub(t, alen);
         cur_u8(t);                              /* interface numbering subtype */
         cur_be32(t);                            /* interface number */
         uint8_t oidlen = cur_u8(t);
         cur_skip(t, oidlen);
-        if (!cur_ok(t) || !a)
+        if (!cur_ok(t))
                 return DISSECT_MALFORMED;
 
-        int iplen;
-        fmt_netaddr(buf, sizeof(buf), a, alen, &iplen);
+        uint8_t addr[16];
+        int iplen = fmt_netaddr(buf, sizeof(buf), &a, addr);
         if (iplen == 4)
-                obs_ipv4(s, ctx->src_mac, PROTO_LLDP, a + 1);
+                obs_ipv4(s, ctx->src_mac, PROTO_LLDP, addr);
         else if (iplen == 16)
-                obs_ipv6(s, ctx->src_mac, PROTO_LLDP, a + 1);
+                obs_ipv6(s, ctx->src_mac, PROTO_LLDP, addr);
         else
                 return DISSECT_OK;              /* MAC or other families: not an IP to bind */
         obs_attr_str(s, ctx->src_mac, PROTO_LLDP, "lldp.mgmt_address", buf);

@@ -383,7 +383,8 @@ static void test_capabilities(void)
         end(&p);
         CHECK_INT(run(&p), DISSECT_OK);
         CHECK_STR(attr("lldp.capabilities_supported"),
-                  "other,repeater,bridge,wlan-ap,router,telephone,docsis,station,c-vlan,s-vlan,tpmr");
+                  "other,repeater,bridge,wlan-ap,router,telephone,docsis,station,"
+                  "c-vlan,s-vlan,tpmr");
         CHECK(attr("lldp.capabilities") == NULL);
 
         p.n = 0;

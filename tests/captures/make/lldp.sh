@@ -5,11 +5,17 @@
 # root namespace, addresses from 198.18.0.0/15 only:
 #
 #   nhll-a  lan0 02:6e:68:6c:00:0a 198.18.0.10/24   lldpd "switch": LLDP untagged,
-#           LLDP-MED class 4, CDPv1 + CDPv2 forced, mgmt address 198.18.0.10,
+#           LLDP-MED class 4, mgmt address 198.18.0.10, CDPv2 forced and CDPv1
+#           once it hears b's CDPv1 (-ccc),
 #           an IEEE 802.1 port VLAN ID TLV (PVID 100) as a custom TLV, because
 #           this kernel has no VLAN-aware bridge for lldpd to read a PVID from
 #   nhll-b  lan0 02:6e:68:6c:00:0b 198.18.0.11/24   lldpd "endpoint": LLDP sent in
-#           VLAN 100 (802.1Q tag), LLDP-MED class 1 with inventory; tcpdump here
+#           VLAN 100 (802.1Q tag), LLDP-MED class 1 with inventory, CDPv1 forced
+#           and CDPv2 once it hears a's (-cc); tcpdump here
+#
+# Both run with -l (LLDP forced): lldpd otherwise sends LLDP only when no
+# protocol is forced or an LLDP peer has been heard, so with CDP forced on
+# both sides neither would ever send an LLDPDU.
 #
 # Each lldpd runs with its own control socket, in its own mount namespace
 # with a tmpfs over /run (so its chroot /run/lldpd and anything else it
@@ -18,7 +24,7 @@
 # nothing of this machine (kernel, DMI serial numbers) leaks into them.
 #
 # Usage (root): tests/captures/make/lldp.sh [OUTDIR]   (default: tests/captures)
-# Needs: iproute2, lldpd (1.0.16 when made), tcpdump, tshark/editcap.
+# Needs: iproute2, lldpd (1.0.16 when made), tcpdump, tshark/editcap/mergecap.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +66,6 @@ for ns in $NA $NB; do
         ip -n $ns link set lo up
 done
 ip netns exec $NA sysctl -q -w net.ipv6.conf.lan0.disable_ipv6=1 net.ipv4.ip_forward=1
-
 ip netns exec $NB sysctl -q -w net.ipv6.conf.lan0.disable_ipv6=1
 ip -n $NA addr add 198.18.0.10/24 dev lan0
 ip -n $NB addr add 198.18.0.11/24 dev lan0
@@ -139,7 +144,12 @@ echo "frames: lldp a=$la b=$lb cdp v1 a=$c1a b=$c1b v2 a=$c2a b=$c2b" >&2
 for f in "$la" "$lb" "$c1a" "$c2a" "$c1b" "$c2b"; do
         [[ -n $f ]] || { echo "lldp.sh: a frame is missing (see the log above)" >&2; exit 1; }
 done
-editcap -F pcap -r "$raw" "$out/lldp-lldpd.pcap" "$la" "$lb"
-editcap -F pcap -r "$raw" "$out/cdp-lldpd.pcap" "$c1a" "$c2a" "$c1b" "$c2b"
+# One file per frame, then concatenated in a fixed order (the unit tests
+# rely on it): lldp = a, b; cdp = a CDPv2, b CDPv1, a CDPv1, b CDPv2.
+# Classic pcap: no pcapng section header naming this machine's OS.
+one() { editcap -F pcap -r "$raw" "$work/f$1.pcap" "$1"; echo "$work/f$1.pcap"; }
+mergecap -a -F pcap -w "$out/lldp-lldpd.pcap" "$(one "$la")" "$(one "$lb")"
+mergecap -a -F pcap -w "$out/cdp-lldpd.pcap" "$(one "$c2a")" "$(one "$c1b")" "$(one "$c1a")" \
+        "$(one "$c2b")"
 tshark -r "$out/lldp-lldpd.pcap" -V -O lldp >&2
 tshark -r "$out/cdp-lldpd.pcap" -V -O cdp >&2
