@@ -209,6 +209,9 @@ static int add_attr(struct inventory *inv, struct device *d, const struct obs *o
                     (e->key == o->key || strcmp(e->key, o->key) == 0) &&
                     memcmp(e->value, o->val, o->val_len) == 0) {
                         e->count++;
+                        /* Capture files are not always in time order. */
+                        if (ts < e->first_seen)
+                                e->first_seen = ts;
                         if (ts > e->last_seen)
                                 e->last_seen = ts;
                         return 0;
