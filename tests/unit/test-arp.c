@@ -237,6 +237,12 @@ static void test_handbuilt(void)
         CHECK(t_find(&sink, OBS_IPV4, NULL, NULL) != NULL);
         t_sweep(LINK_ETHERNET, f.b, 60);
 
+        /* Target in the sender's /24: an ordinary request, no announcement. */
+        build(&f, HOST, 1, 0x0800, 6, 4, 1, HOST, "198.18.1.6", "198.18.1.7");
+        CHECK_INT(run(&f, 42), DISSECT_OK);
+        CHECK_INT(sink.n, 1);
+        CHECK(t_find(&sink, OBS_ATTR, "arp.announce", NULL) == NULL);
+
         /* Gratuitous reply (sender == target): an announcement. */
         build(&f, HOST, 1, 0x0800, 6, 4, 2, HOST, "198.18.1.6", "198.18.1.6");
         CHECK_INT(run(&f, 42), DISSECT_OK);

@@ -431,6 +431,11 @@ static void test_ipv4(void)
         CHECK_INT(ctx.ip_proto, 17);
         CHECK_INT(ctx.sport, 0);
         CHECK(!ctx.ip_df);
+        /* Only the top bit of the 13-bit offset set (4096 x 8 bytes). */
+        f.b[14 + 6] = 0x10;
+        f.b[14 + 7] = 0x00;
+        CHECK_INT(frame_ctx(&f, &ctx, &c), DISSECT_IGNORED);
+        CHECK_INT(ctx.sport, 0);
         /* The first fragment (MF set, offset 0) does carry it. */
         eth(&f, SCANNER, HOST);
         ipv4_header(&f, 5, 20 + 16, 7, 0x2000, 64, 17);

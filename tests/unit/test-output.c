@@ -243,7 +243,7 @@ static void test_json(const struct scan_info *si, const struct inventory *inv)
         CHECK_STR(str(d, "vendor"), "Fixture \"Quoted\" Storage, Ltd");
         CHECK_INT(cJSON_GetArraySize(get(d, "ipv4")), DEV_MAX_IPV4);
         static const char *const hostile_names[] = {
-                "\x1b[31mevil", "=cmd|' /C calc'!A0", "abc\xe2\x80\xae" "fdp.exe" };
+                "\x1b[31mevil", "=cmd|' /C calc'!A0", ("abc\xe2\x80\xae" "fdp.exe") };
         CHECK(str_array_is(get(d, "hostnames"), hostile_names, 3));
         static const char *const arp_dhcp[] = { "arp", "dhcp" };
         CHECK(str_array_is(get(d, "sources"), arp_dhcp, 2));
