@@ -252,7 +252,8 @@ int inventory_add(struct inventory *inv, const struct obs *o, uint64_t ts_usec)
         int r = find_or_add(inv, o->mac, &d);
         if (r < 0)
                 return r;
-        if (!d->first_seen || ts_usec < d->first_seen)
+        /* No source yet: a new device (a timestamp of 0 is a valid time). */
+        if (!d->sources || ts_usec < d->first_seen)
                 d->first_seen = ts_usec;
         if (ts_usec > d->last_seen)
                 d->last_seen = ts_usec;
