@@ -136,6 +136,18 @@ out:
         inventory_free(inv);
 }
 
+/* A capture timestamp of 0 (1970) is a time like any other. */
+static void test_time_zero(void)
+{
+        struct inventory *inv = inventory_new(4);
+        struct obs o = mk_ipv4(macB, PROTO_ARP, "198.18.1.6");
+        inventory_add(inv, &o, 0);
+        inventory_add(inv, &o, 5);
+        struct device *d = inventory_find(inv, macB);
+        CHECK(d && d->first_seen == 0 && d->last_seen == 5);
+        inventory_free(inv);
+}
+
 static void test_hostnames(void)
 {
         struct inventory *inv = inventory_new(16);
@@ -381,6 +393,7 @@ static void test_sort_find(void)
 int main(void)
 {
         test_merge();
+        test_time_zero();
         test_hostnames();
         test_device_caps();
         test_not_devices();

@@ -202,9 +202,12 @@ static void test_arena_cap(struct obs_sink *s)
                          s->obs[i].val[OBS_VALUE_MAX] == '\0';
         CHECK(intact);
 
-        /* Reset makes the whole arena available again. */
+        /* Reset makes the whole arena available again, and starts the
+         * frame's drop count afresh (the inventory adds it per frame). */
         obs_sink_reset(s);
         CHECK_INT(s->n, 0);
+        CHECK_INT(s->dropped, 0);
+        CHECK_INT(s->arena_used, 0);
         CHECK_INT(obs_attr(s, mac1, PROTO_SSDP, "ssdp.server", big, sizeof(big)), 0);
 }
 
