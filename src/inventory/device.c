@@ -209,6 +209,9 @@ static int add_attr(struct inventory *inv, struct device *d, const struct obs *o
                     (e->key == o->key || strcmp(e->key, o->key) == 0) &&
                     memcmp(e->value, o->val, o->val_len) == 0) {
                         e->count++;
+                        /* Capture files are not always in time order. */
+                        if (ts < e->first_seen)
+                                e->first_seen = ts;
                         if (ts > e->last_seen)
                                 e->last_seen = ts;
                         return 0;
@@ -249,7 +252,8 @@ int inventory_add(struct inventory *inv, const struct obs *o, uint64_t ts_usec)
         int r = find_or_add(inv, o->mac, &d);
         if (r < 0)
                 return r;
-        if (!d->first_seen || ts_usec < d->first_seen)
+        /* No source yet: a new device (a timestamp of 0 is a valid time). */
+        if (!d->sources || ts_usec < d->first_seen)
                 d->first_seen = ts_usec;
         if (ts_usec > d->last_seen)
                 d->last_seen = ts_usec;

@@ -28,6 +28,7 @@ enum proto proto_from_name(const char *name)
 void obs_sink_reset(struct obs_sink *s)
 {
         s->n = 0;
+        s->dropped = 0;         /* per frame: inventory_add_sink adds it up */
         s->arena_used = 0;
 }
 

@@ -9,9 +9,12 @@
 #include "internal.h"
 #include "netinv/util.h"
 
+/* Joined multi-valued cells are cut at this many bytes of wire text. */
+#define CSV_JOINED_MAX 4096
+
 static void cell(FILE *f, const char *s, size_t len)
 {
-        char buf[OBS_VALUE_MAX * 4 + 8];
+        char buf[CSV_JOINED_MAX * 4 + 8];       /* sanitising grows text up to 4x */
         size_t n = sanitize_term(buf, sizeof(buf), s, len);
         fputc('"', f);
         if (n && strchr("=+-@", buf[0]))
@@ -22,6 +25,18 @@ static void cell(FILE *f, const char *s, size_t len)
                 fputc(buf[i], f);
         }
         fputc('"', f);
+}
+
+/* Append n bytes (which may include NUL) to buf of cap bytes holding at;
+ * the new length, always < cap. */
+static size_t append(char *buf, size_t cap, size_t at, const void *p, size_t n)
+{
+        if (at + 1 >= cap)
+                return at;
+        if (n > cap - 1 - at)
+                n = cap - 1 - at;
+        memcpy(buf + at, p, n);
+        return at + n;
 }
 
 int output_csv(FILE *f, const struct scan_info *si, const struct inventory *inv)
@@ -46,7 +61,7 @@ int output_csv(FILE *f, const struct scan_info *si, const struct inventory *inv)
                 }
                 fputs("\",", f);
                 /* hostnames and identity strings are wire text: one cell each, escaped */
-                char joined[4096];
+                char joined[CSV_JOINED_MAX];
                 size_t jl = 0;
                 for (size_t k = 0; k < d->n_hostnames && jl < sizeof(joined); k++)
                         jl += (size_t)snprintf(joined + jl, sizeof(joined) - jl, "%s%s",
@@ -62,16 +77,18 @@ int output_csv(FILE *f, const struct scan_info *si, const struct inventory *inv)
                 fmt_rfc3339(t1, sizeof(t1), d->first_seen);
                 fmt_rfc3339(t2, sizeof(t2), d->last_seen);
                 fprintf(f, "\",%s,%s,", t1, t2);
+                /* Values may hold NUL bytes: copied by length, not with %s,
+                 * so the rest of a value is shown (escaped), not lost. */
                 jl = 0;
-                for (size_t k = 0; k < d->n_obs && jl < sizeof(joined); k++) {
+                for (size_t k = 0; k < d->n_obs; k++) {
                         const struct dev_obs *e = &d->obs[k];
-                        int w = snprintf(joined + jl, sizeof(joined) - jl, "%s%s=%.*s",
-                                         k ? " | " : "", e->key, (int)e->len, e->value);
-                        if (w < 0)
-                                break;
-                        jl += (size_t)w;
+                        if (k)
+                                jl = append(joined, sizeof(joined), jl, " | ", 3);
+                        jl = append(joined, sizeof(joined), jl, e->key, strlen(e->key));
+                        jl = append(joined, sizeof(joined), jl, "=", 1);
+                        jl = append(joined, sizeof(joined), jl, e->value, e->len);
                 }
-                cell(f, joined, jl < sizeof(joined) ? jl : sizeof(joined) - 1);
+                cell(f, joined, jl);
                 fputs("\r\n", f);
         }
         return 0;
