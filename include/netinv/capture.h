@@ -7,6 +7,7 @@
 #ifndef NETINV_CAPTURE_H
 #define NETINV_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,8 +35,9 @@ typedef void (*capture_cb)(void *user, enum linktype lt, const uint8_t *data, ui
                            uint64_t ts_usec);
 
 /* Live: immediate mode, CAPTURE_SNAPLEN, promiscuous unless told not to,
- * the BPF filter `filter` (NULL: none). */
-int capture_open_live(const char *ifname, const char *filter, int promisc,
+ * and with `filter` the BPF filter of dissect_bpf_filter() for the
+ * interface's link type. */
+int capture_open_live(const char *ifname, bool filter, int promisc,
                       struct capture **ret, struct capture_open_err *err);
 /* Offline: pcap or pcapng; "-" reads standard input. */
 int capture_open_file(const char *path, struct capture **ret, struct capture_open_err *err);

@@ -115,7 +115,8 @@ enum dissect_res dissect_ssdp(struct cursor *c, const struct frame_ctx *ctx, str
 #define PORT_SSDP               1900    /* UPnP Device Architecture 2.0 §1 */
 #define PORT_NBNS               137     /* RFC 1002 */
 
-/* A BPF filter that keeps what the dissectors want (live capture). */
-const char *dissect_bpf_filter(void);
+/* A BPF filter that keeps what the dissectors want (live capture), for
+ * the link type the interface delivers. */
+const char *dissect_bpf_filter(enum linktype lt);
 
 #endif

@@ -69,7 +69,7 @@ static int finish_open(pcap_t *p, struct capture **ret, struct capture_open_err 
         return 0;
 }
 
-int capture_open_live(const char *ifname, const char *filter, int promisc,
+int capture_open_live(const char *ifname, bool filter, int promisc,
                       struct capture **ret, struct capture_open_err *err)
 {
         char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -93,9 +93,11 @@ int capture_open_live(const char *ifname, const char *filter, int promisc,
                 pcap_close(p);
                 return -EIO;
         }
-        if (filter) {
+        enum linktype lt;
+        if (filter && map_dlt(pcap_datalink(p), &lt) == 0) {
+                /* (an unsupported link type is refused by finish_open) */
                 struct bpf_program prog;
-                if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+                if (pcap_compile(p, &prog, dissect_bpf_filter(lt), 1, PCAP_NETMASK_UNKNOWN) < 0 ||
                     pcap_setfilter(p, &prog) < 0) {
                         set_err(err, CAPTURE_FAIL_OTHER, pcap_geterr(p));
                         pcap_close(p);

@@ -215,7 +215,7 @@ static int open_capture(const struct scan_opts *o, struct capture **cap)
 {
         struct capture_open_err e = { 0 };
         const char *what = o->iface ? o->iface : o->read;
-        int r = o->iface ? capture_open_live(o->iface, dissect_bpf_filter(), o->promisc, cap, &e)
+        int r = o->iface ? capture_open_live(o->iface, true, o->promisc, cap, &e)
                          : capture_open_file(o->read, cap, &e);
         if (r == 0)
                 return 0;

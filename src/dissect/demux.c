@@ -296,15 +296,20 @@ enum dissect_res dissect_udp(struct cursor *c, struct frame_ctx *ctx, struct obs
         return DISSECT_IGNORED;
 }
 
-const char *dissect_bpf_filter(void)
+const char *dissect_bpf_filter(enum linktype lt)
 {
         /* What the dissectors above want, once untagged and once inside one
          * or two VLAN tags (the "vlan" primitive shifts the offsets of what
          * follows it). CDP: 802.3 frames to Cisco's multicast address. */
-#define WANT "(arp or ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc" \
-             " or udp port 67 or udp port 68 or udp port 546 or udp port 547" \
-             " or udp port 5353 or udp port 5355 or udp port 1900 or udp port 137" \
-             " or udp port 53 or icmp6)"
+#define PORTS "udp port 67 or udp port 68 or udp port 546 or udp port 547" \
+              " or udp port 5353 or udp port 5355 or udp port 1900 or udp port 137" \
+              " or udp port 53 or icmp6"
+#define WANT "(arp or ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc or " PORTS ")"
+        if (lt != LINK_ETHERNET)
+                /* Cooked captures ("any") have no Ethernet destination and
+                 * the kernel has already taken VLAN tags off. */
+                return "(arp or ether proto 0x88cc or " PORTS ")";
         return WANT " or (vlan and " WANT ") or (vlan and vlan and " WANT ")";
 #undef WANT
+#undef PORTS
 }

@@ -665,17 +665,17 @@ static void test_misc(void)
         put8(&f, 0x08);
         CHECK_INT(frame(LINK_ETHERNET, &f), DISSECT_TRUNCATED);
 
-        /* The live-capture filter compiles for Ethernet. (Not for the Linux
-         * cooked links of the "any" device: libpcap has no "vlan" or
-         * "ether dst" there, so that needs a filter of its own.) */
-        static const int dlts[] = { DLT_EN10MB };
+        /* The live-capture filter compiles for each link type a live
+         * interface can deliver (the cooked ones are the "any" device). */
+        static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2 };
+        static const enum linktype lts[] = { LINK_ETHERNET, LINK_SLL, LINK_SLL2 };
         for (size_t i = 0; i < sizeof(dlts) / sizeof(dlts[0]); i++) {
                 pcap_t *p = pcap_open_dead(dlts[i], 65535);
                 struct bpf_program prog;
                 CHECK(p != NULL);
                 if (!p)
                         continue;
-                int r = pcap_compile(p, &prog, dissect_bpf_filter(), 1, PCAP_NETMASK_UNKNOWN);
+                int r = pcap_compile(p, &prog, dissect_bpf_filter(lts[i]), 1, PCAP_NETMASK_UNKNOWN);
                 if (!CHECK_INT(r, 0))
                         fprintf(stderr, "  %s\n", pcap_geterr(p));
                 else
