@@ -472,11 +472,12 @@ static void emit(struct obs_sink *s, const struct frame_ctx *ctx, struct dhcp_ms
                     memcmp(client, ctx->src_mac, 6) != 0)
                         obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.quirk",
                                      "chaddr_differs");
+                /* The relay agent itself, seen on the server's side. Its
+                 * IP source is giaddr, the address of its interface on the
+                 * client's side, so it is not bound to this MAC. */
                 if (relayed && mac_is_unicast(ctx->src_mac) &&
-                    memcmp(m->giaddr, ctx->ip_src, 4) == 0) {
-                        obs_ipv4(s, ctx->src_mac, PROTO_DHCP, m->giaddr);
+                    memcmp(m->giaddr, ctx->ip_src, 4) == 0)
                         obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.role", "relay");
-                }
         } else {
                 if (!relayed && mac_is_unicast(ctx->src_mac))
                         sender = ctx->src_mac;
