@@ -285,7 +285,7 @@ static void attr_ip4(struct obs_sink *s, const uint8_t mac[6], const char *key,
 }
 
 /* A text option without the trailing NULs RFC 2132 §2 tells receivers to
- * delete. Returns its length and leaves the view in *ret_p. */
+ * delete. Returns its length; *ret_p is set to the view when it is not 0. */
 static size_t opt_text(struct dhcp_msg *m, const struct opt *o, const uint8_t **ret_p)
 {
         struct cursor c = o->c;
@@ -297,14 +297,17 @@ static size_t opt_text(struct dhcp_msg *m, const struct opt *o, const uint8_t **
                 n--;
                 m->trailing_nul = true;
         }
-        *ret_p = cur_view(&c, n);
-        return *ret_p ? n : 0;
+        const uint8_t *p = cur_view(&c, n);
+        if (!p || !n)
+                return 0;
+        *ret_p = p;
+        return n;
 }
 
 static void emit_text(struct obs_sink *s, const uint8_t mac[6], const char *key,
                       struct dhcp_msg *m, const struct opt *o)
 {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         if (!o->set)
                 return;
         size_t n = opt_text(m, o, &p);
@@ -378,7 +381,7 @@ static bool ip4_zero(const uint8_t ip[4])
 /* A client's request, about the client `mac` (chaddr). */
 static void emit_client(struct obs_sink *s, const uint8_t mac[6], struct dhcp_msg *m)
 {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
 
         emit_type(s, mac, m->type);
         /* The client says it holds ciaddr (RFC 2131 §4.3.2, §4.4.4, §4.4.6);
@@ -421,7 +424,7 @@ static void emit_client(struct obs_sink *s, const uint8_t mac[6], struct dhcp_ms
 static void emit_server(struct obs_sink *s, const struct frame_ctx *ctx, const uint8_t *mac,
                         struct dhcp_msg *m)
 {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
 
         if (mac && !ip4_zero(m->yiaddr)) {
                 /* DHCPACK, or a plain BOOTP reply, assigns yiaddr
@@ -479,7 +482,11 @@ static void emit(struct obs_sink *s, const struct frame_ctx *ctx, struct dhcp_ms
                     memcmp(m->giaddr, ctx->ip_src, 4) == 0)
                         obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.role", "relay");
         } else {
-                if (!relayed && mac_is_unicast(ctx->src_mac))
+                /* Relayed, the Ethernet source is the server only on the
+                 * server's own segment, where it sends from its identifier. */
+                bool from_server = !relayed ||
+                                   (m->has_server_id && memcmp(m->server_id, ctx->ip_src, 4) == 0);
+                if (from_server && mac_is_unicast(ctx->src_mac))
                         sender = ctx->src_mac;
                 emit_server(s, ctx, client, m);
         }

@@ -634,6 +634,17 @@ static void test_edges_who(void)
         m.b[242] = 6;                           /* NAK */
         CHECK_INT(run_from(&m, OTHER_MAC, "198.18.0.1"), DISSECT_OK);
         CHECK_INT(count_kind(&sink, CLIENT_MAC, OBS_IPV4), 0);
+        /* Quirks of a reply belong to the server that composed it: the
+         * Ethernet source when it answers itself, nobody when a relay
+         * agent passed it on. */
+        msg_start(&m, 2, true);
+        PUT(&m, 53, 1, 2, 54, 4, 198, 18, 0, 1);        /* no end option */
+        CHECK_INT(run_from(&m, OTHER_MAC, "198.18.0.1"), DISSECT_TRUNCATED);
+        CHECK(has_attr(&sink, OTHER_MAC, "dhcp.quirk", "no_end_option"));
+        t_ip4("198.18.41.1", m.b + 24);
+        CHECK_INT(run_from(&m, OTHER_MAC, "198.18.41.1"), DISSECT_TRUNCATED);
+        CHECK_INT(count_key(&sink, "dhcp.quirk"), 0);
+        CHECK_STR(attr(&sink, OTHER_MAC, "dhcp.role"), "relay");
         /* A multicast chaddr names nobody. */
         msg_start(&m, 1, true);
         m.b[28] = 0x01;
