@@ -419,6 +419,19 @@ static void emit_client(struct obs_sink *s, const uint8_t mac[6], struct dhcp_ms
                 obs_attr_str(s, mac, PROTO_DHCP, "dhcp.quirk", "flags_reserved");
 }
 
+/* Is the Ethernet source the station that made this message? Only when it
+ * cannot have crossed a router: not relayed, and either sent by or to a
+ * station without an address (ciaddr 0: reachable only on the link), or to
+ * the limited broadcast, which is never forwarded. A RENEWING REQUEST or an
+ * ACK to an INFORM is unicast between addresses and may come through a
+ * router, whose MAC would then be taken for the client's or the server's. */
+static bool on_link(const struct dhcp_msg *m, const struct frame_ctx *ctx)
+{
+        static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+        return ip4_zero(m->giaddr) &&
+               (ip4_zero(m->ciaddr) || memcmp(ctx->ip_dst, bcast, 4) == 0);
+}
+
 /* A server's reply: about the client `mac` (chaddr, NULL when unusable)
  * and about the server or relay that put it on this segment. */
 static void emit_server(struct obs_sink *s, const struct frame_ctx *ctx, const uint8_t *mac,
@@ -441,12 +454,14 @@ static void emit_server(struct obs_sink *s, const struct frame_ctx *ctx, const u
         }
         if (!mac_is_unicast(ctx->src_mac))
                 return;
-        if (m->has_server_id && memcmp(m->server_id, ctx->ip_src, 4) == 0) {
+        if (on_link(m, ctx) && m->has_server_id &&
+            memcmp(m->server_id, ctx->ip_src, 4) == 0) {
                 obs_ipv4(s, ctx->src_mac, PROTO_DHCP, m->server_id);
                 obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.role", "server");
         } else if (!ip4_zero(m->giaddr) && memcmp(m->giaddr, ctx->ip_src, 4) == 0) {
-                /* RFC 1542 §4.1.2: a relay agent passes the reply on from
-                 * its giaddr interface. */
+                /* RFC 1542 §4.1.2: a relay agent delivers the reply on
+                 * the client's own segment from its giaddr interface, so
+                 * here the Ethernet source is the agent itself. */
                 obs_ipv4(s, ctx->src_mac, PROTO_DHCP, m->giaddr);
                 obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.role", "relay");
         }
@@ -458,35 +473,25 @@ static void emit(struct obs_sink *s, const struct frame_ctx *ctx, struct dhcp_ms
         const uint8_t *client = NULL;
         if (m->htype == BOOTP_HTYPE_ETHER && mac_is_unicast(m->chaddr))
                 client = m->chaddr;
-        bool relayed = !ip4_zero(m->giaddr);
-        /* Who composed the options: the client, or the server when it
-         * answers directly; a relay agent's reply carries the server's. */
+        /* Who composed the options: the client (relay agents pass them on
+         * unchanged), or the server when its frame is known to be its own. */
         const uint8_t *sender = NULL;
 
         if (m->op == BOOTP_OP_REQUEST) {
                 sender = client;
                 if (client)
                         emit_client(s, client, m);
-                /* A relay agent (RFC 1542 §4.1.1) forwards from its own
-                 * MAC; without one, a different chaddr means something on
-                 * the path rewrote the frame (a MAC-translating bridge or
-                 * range extender) or a host asks on another's behalf. */
-                if (client && !relayed && mac_is_unicast(ctx->src_mac) &&
+                /* On the link a client sends from its own MAC; a different
+                 * chaddr means something rewrote the frame (a MAC-translating
+                 * bridge or range extender) or a host asks on another's
+                 * behalf. Relayed or routed, the Ethernet source is a relay
+                 * agent or a router, which is neither, and not named. */
+                if (client && on_link(m, ctx) && mac_is_unicast(ctx->src_mac) &&
                     memcmp(client, ctx->src_mac, 6) != 0)
                         obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.quirk",
                                      "chaddr_differs");
-                /* The relay agent itself, seen on the server's side. Its
-                 * IP source is giaddr, the address of its interface on the
-                 * client's side, so it is not bound to this MAC. */
-                if (relayed && mac_is_unicast(ctx->src_mac) &&
-                    memcmp(m->giaddr, ctx->ip_src, 4) == 0)
-                        obs_attr_str(s, ctx->src_mac, PROTO_DHCP, "dhcp.role", "relay");
         } else {
-                /* Relayed, the Ethernet source is the server only on the
-                 * server's own segment, where it sends from its identifier. */
-                bool from_server = !relayed ||
-                                   (m->has_server_id && memcmp(m->server_id, ctx->ip_src, 4) == 0);
-                if (from_server && mac_is_unicast(ctx->src_mac))
+                if (on_link(m, ctx) && mac_is_unicast(ctx->src_mac))
                         sender = ctx->src_mac;
                 emit_server(s, ctx, client, m);
         }

@@ -5,7 +5,8 @@
  * reach every branch that depends on who sent it: the low bit of the xid
  * picks whether the Ethernet source is chaddr (a direct client) or another
  * station (a relay, a server), and bit 1 whether the IP source is siaddr
- * (dnsmasq's replies: siaddr = its server identifier) or giaddr (a relay).
+ * (dnsmasq's replies: siaddr = its server identifier) or giaddr (a relay),
+ * and bit 2 whether the IP destination is the limited broadcast or ciaddr.
  * The harness reads the input directly; only the dissector must not.
  */
 #include <stddef.h>
@@ -18,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* BOOTP header offsets, RFC 2131 §2. */
 #define OFF_XID         4
+#define OFF_CIADDR      12
 #define OFF_SIADDR      20
 #define OFF_GIADDR      24
 #define OFF_CHADDR      28
@@ -38,6 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (sel & 1)
                         memcpy(ctx.src_mac, data + OFF_CHADDR, 6);
                 memcpy(ctx.ip_src, data + ((sel & 2) ? OFF_GIADDR : OFF_SIADDR), 4);
+                if (sel & 4)
+                        memset(ctx.ip_dst, 0xff, 4);
+                else
+                        memcpy(ctx.ip_dst, data + OFF_CIADDR, 4);
         }
         ctx.sport = 68;
         ctx.dport = 67;
