@@ -77,6 +77,10 @@
 #define DUID_MAX                (2 + 128)
 #define HWTYPE_ETHERNET         1       /* IANA ARP hardware types (RFC 826) */
 
+/* A name is at most 255 octets in wire format (RFC 1035 §2.3.4): with its
+ * first length octet and the root label gone, 253 in dotted text. */
+#define FQDN_TEXT_MAX           (DNS_NAME_MAX - 2)
+
 /* Option codes listed in "dhcpv6.options": no real client sends more than
  * a dozen; a longer list is cut (the loop still walks every option). */
 #define D6_OPTLIST_MAX          64u
@@ -265,7 +269,7 @@ static enum dissect_res vendor_class(struct cursor *o, const uint8_t *mac, struc
  * (no root label). Decoded to dotted text. */
 static enum dissect_res fqdn(struct cursor *o, const uint8_t *mac, struct obs_sink *s)
 {
-        char name[DNS_NAME_MAX + 1];
+        char name[FQDN_TEXT_MAX + 1];
         size_t n = 0;
         cur_u8(o);                              /* flags: N, O, S */
         if (!cur_ok(o))
@@ -280,7 +284,7 @@ static enum dissect_res fqdn(struct cursor *o, const uint8_t *mac, struct obs_si
                 /* 0xc0 compression pointers, 0x40/0x80 label types: not here */
                 if (len > DNS_LABEL_MAX)
                         return DISSECT_MALFORMED;
-                if (n + (n ? 1 : 0) + len > DNS_NAME_MAX)
+                if (n + (n ? 1 : 0) + len > FQDN_TEXT_MAX)
                         return DISSECT_MALFORMED;
                 if (n)
                         name[n++] = '.';
@@ -427,8 +431,9 @@ static enum dissect_res relay(struct cursor *m, bool whole, struct cursor *ret_i
                         }
                 }
         }
-        /* RFC 8415 §9: a relay message always carries the message it relays */
-        return has_inner ? DISSECT_OK : DISSECT_MALFORMED;
+        /* RFC 8415 §9: a relay message always carries the message it relays
+         * (unless the rest was cut off by the snap length) */
+        return has_inner ? DISSECT_OK : overrun(m, whole);
 }
 
 enum dissect_res dissect_dhcp6(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s)
