@@ -400,20 +400,25 @@ static enum dissect_res leaf(struct cursor *m, const struct frame_ctx *ctx, stru
         return DISSECT_OK;
 }
 
-/* A Relay-forw/Relay-repl header (RFC 8415 §9.1, §9.2) and its options:
- * the Relay Message option becomes *ret_inner; a Client Link-Layer Address
- * option (RFC 6939) with an Ethernet address goes to ret_mac. */
-static enum dissect_res relay(struct cursor *m, bool whole, struct cursor *ret_inner,
-                              uint8_t ret_peer[16], uint8_t ret_mac[6], bool *ret_has_mac)
+/* What a Relay-forw/Relay-repl header (RFC 8415 §9.1, §9.2) says. */
+struct d6_relay {
+        struct cursor inner;    /* the Relay Message option's body */
+        uint8_t peer[16];       /* peer address: the client, or the relay below */
+        uint8_t lla[6];         /* RFC 6939 Client Link-Layer Address, when has_lla */
+        bool has_lla;
+};
+
+/* A relay header and its options; *ret is written only on success. */
+static enum dissect_res relay(struct cursor *m, bool whole, struct d6_relay *ret)
 {
+        struct d6_relay r = { .has_lla = false };
         bool has_inner = false;
         cur_u8(m);                              /* type */
         cur_u8(m);                              /* hop count */
         cur_skip(m, 16);                        /* link address */
-        cur_copy(m, ret_peer, 16);              /* peer address: the client or relay below */
+        cur_copy(m, r.peer, 16);
         if (!cur_ok(m))
                 return overrun(m, whole);
-        *ret_has_mac = false;
         while (cur_ok(m) && cur_left(m) > 0) {
                 uint16_t code = cur_be16(m);
                 uint16_t len = cur_be16(m);
@@ -421,19 +426,20 @@ static enum dissect_res relay(struct cursor *m, bool whole, struct cursor *ret_i
                 if (!cur_ok(m))
                         return overrun(m, whole);
                 if (code == D6_OPT_RELAY_MSG && !has_inner) {
-                        *ret_inner = o;
+                        r.inner = o;
                         has_inner = true;
-                } else if (code == D6_OPT_CLIENT_LINKLAYER) {
+                } else if (code == D6_OPT_CLIENT_LINKLAYER && !r.has_lla) {
                         uint16_t hw = cur_be16(&o);
-                        if (cur_ok(&o) && hw == HWTYPE_ETHERNET && cur_left(&o) == 6) {
-                                cur_copy(&o, ret_mac, 6);
-                                *ret_has_mac = true;
-                        }
+                        if (cur_ok(&o) && hw == HWTYPE_ETHERNET && cur_left(&o) == 6)
+                                r.has_lla = cur_copy(&o, r.lla, 6);
                 }
         }
         /* RFC 8415 §9: a relay message always carries the message it relays
          * (unless the rest was cut off by the snap length) */
-        return has_inner ? DISSECT_OK : overrun(m, whole);
+        if (!has_inner)
+                return overrun(m, whole);
+        *ret = r;
+        return DISSECT_OK;
 }
 
 enum dissect_res dissect_dhcp6(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s)
@@ -445,7 +451,7 @@ enum dissect_res dissect_dhcp6(struct cursor *c, const struct frame_ctx *ctx, st
                 .top = true,
                 .whole = c->end < c->msg_len,
         };
-        uint8_t peer[16], lla[6];
+        struct d6_relay rl;
         struct cursor m = *c;
 
         /* Peel relay headers, outermost first; one more than the hop count
@@ -459,9 +465,7 @@ enum dissect_res dissect_dhcp6(struct cursor *c, const struct frame_ctx *ctx, st
                 if (depth == D6_HOP_COUNT_LIMIT)
                         break;
 
-                struct cursor inner;
-                bool has_mac;
-                enum dissect_res r = relay(&m, w.whole, &inner, peer, lla, &has_mac);
+                enum dissect_res r = relay(&m, w.whole, &rl);
                 if (r != DISSECT_OK)
                         return r;
                 if (depth == 0 && type == D6_RELAY_FORW && mac_is_unicast(ctx->src_mac))
@@ -472,14 +476,14 @@ enum dissect_res dissect_dhcp6(struct cursor *c, const struct frame_ctx *ctx, st
                 w.top = false;
                 w.whole = true;
                 w.reply_mac = NULL;
-                if (type == D6_RELAY_FORW && has_mac) {
-                        w.client_mac = lla;
-                        w.client_ip = peer;
+                if (type == D6_RELAY_FORW && rl.has_lla) {
+                        w.client_mac = rl.lla;
+                        w.client_ip = rl.peer;
                 } else {
                         w.client_mac = NULL;
                         w.client_ip = NULL;
                 }
-                m = inner;
+                m = rl.inner;
         }
         return DISSECT_MALFORMED;               /* nested deeper than HOP_COUNT_LIMIT */
 }

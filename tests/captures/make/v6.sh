@@ -11,18 +11,34 @@
 #   segment A:
 #   nhv6-srv  lan0 02:76:36:00:00:01 fd00:198:18::1/64, forwarding on
 #             dnsmasq: RA (M,O; prefix fd00:198:18::/64 with A; MTU 1500;
-#             RDNSS fd00:198:18::1) + stateful DHCPv6 ::100-::1ff (slaac),
-#             and a range fd00:198:19::100-1ff for relayed requests
-#   nhv6-c1   lan0 02:76:36:00:00:02  dhcpcd -6 (own RS, DHCPv6 with FQDN)
-#   nhv6-c2   lan0 02:76:36:00:00:03  ISC dhclient -6 (FQDN, user class,
-#             vendor class from its config)
+#             RDNSS fd00:198:18::1 and ::53) + stateful DHCPv6 ::100-::1ff
+#             (slaac mode), and a range fd00:198:19::100-1ff for relayed
+#             requests
+#   nhv6-c1   lan0 02:76:36:00:00:02  dhcpcd -6: its own RS, a DUID-EN from
+#             its DUID file, FQDN, user class, vendor class, rapid commit
+#   nhv6-c2   lan0 02:76:36:00:00:03  ISC dhclient -6 -D LLT: FQDN, user
+#             class, vendor class from its config; gives its lease back
+#             (dhclient -r: Release/Reply) at the end
 #   nhv6-h3   lan0 02:76:36:00:00:04  plain kernel host: DAD, RS, SLAAC
-#             (EUI-64), then ping6 to the server (NS/NA, echo)
+#             (EUI-64), MLDv2, then ping to the server (NS/NA, echo)
 #   nhv6-rly  lan0 02:76:36:00:00:05 fd00:198:18::2/64 (segment A) and
-#             lan1 02:76:36:00:00:06 fd00:198:19::1/64 (segment B):
-#             dnsmasq as DHCPv6 relay to fd00:198:18::1
+#             lan1 02:76:36:00:00:06 fd00:198:19::1/64 (segment B),
+#             forwarding on: dnsmasq as DHCPv6 relay to fd00:198:18::1
+#             (adds the RFC 6939 client link-layer address option)
 #   segment B:
-#   nhv6-c4   lan0 02:76:36:00:00:07  ISC dhclient -6 behind the relay
+#   nhv6-c4   lan0 02:76:36:00:00:07  ISC dhclient -6 -D LL behind the relay
+#
+# Output (default tests/captures), cut from the two segments with tshark:
+#   dhcp6-dhcpcd.pcap    dhcpcd Solicit + rapid-commit Reply
+#   dhcp6-dhclient.pcap  dhclient Solicit/Advertise/Request/Reply/Release/Reply
+#   dhcp6-relay.pcap     c4's exchange on segment B merged with the relay's
+#                        Relay-forw/Relay-repl on segment A
+#   ndp-ra.pcap          every RS and RA of segment A
+#   ndp-ns-na.pcap       every NS, NA and echo request/reply of segment A
+#   ndp-mld.pcap         two MLDv2 reports from :: (during DAD), two from h3's
+#                        link-local address
+# The DUID-LLT times and dhcpcd's stable-privacy address change from run to
+# run; the unit tests assert the values in the stored files.
 #
 # Every daemon runs in its own UTS namespace (own hostname) and in the
 # private mount namespace `ip netns exec` makes, with a tmpfs over /run and
@@ -32,6 +48,8 @@
 # name, on exit or failure.
 #
 # Usage (root): tests/captures/make/v6.sh [OUTDIR]   (default: tests/captures)
+#   V6_KEEP_RAW=DIR also keeps the whole segment captures and the daemon
+#   logs there. Takes about 30 s.
 # Needs: iproute2, dnsmasq (2.90 when made), dhcpcd (9.4.1), isc-dhcp-client
 # (4.4.3-P1), iputils ping, tcpdump, tshark/editcap/mergecap (4.0.17).
 set -euo pipefail
