@@ -369,7 +369,7 @@ if profile:
         for sort in ("dso", "dso,symbol"):
             rep = subprocess.run(["perf", "report", "-i", data, "--stdio", "--sort", sort,
                                   "--percent-limit", "0.5"], capture_output=True, text=True)
-            lines = [l.strip() for l in rep.stdout.splitlines()
+            lines = [re.sub(r"(\s+-)+\s*$", "", l.strip()) for l in rep.stdout.splitlines()
                      if l.strip() and not l.startswith("#")]
             print(f"perf: netinv --oui none, self time by {sort} ({data}):")
             print("\n".join("  " + l for l in lines[:30]))
