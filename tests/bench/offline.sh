@@ -6,7 +6,7 @@
 # mDNS, TCP handshakes, bulk TCP), in ONE run and with the page cache warm,
 # times `tcpdump -r FILE -w /dev/null` (the floor: read and copy),
 # `p0f -r FILE` and `netinv scan --read FILE` (without and with the OUI
-# file), each REPS times in rotating order, and prints medians, packets/s,
+# file), each REPS times in a shuffled order, and prints medians, packets/s,
 # peak RSS and the ratios the requirement sets:
 #     netinv time / tcpdump time   <= 2.0
 #     netinv pps  / p0f pps        >= 4.0
@@ -125,7 +125,7 @@ fi
 
 exec python3 - "$netinv" "$file" "$counts" "$reps" "$fp" "$builddir" "$profile" "$out" \
         "$gnu_time" <<'PY'
-import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time
 
 netinv, path, counts_path, reps, fp, builddir, profile, outdir, GNU_TIME = sys.argv[1:]
 reps = int(reps)
@@ -267,7 +267,8 @@ if seen != frames:
 check_netinv = (f"netinv saw {seen:,} packets, {len(doc.get('devices', []))} devices, "
                 f"{scan.get('packets_malformed')} malformed")
 
-# ---- timed runs, all in this one run, order rotated ----
+# ---- timed runs, all in this one run, in a fresh (seeded) order each time
+# so that no tool always follows the same one ----
 tools = [
     ("tcpdump", ["tcpdump", "-r", path, "-w", "/dev/null"]),
     ("p0f", ["p0f", "-r", path, "-f", fp]),
@@ -277,8 +278,9 @@ tools = [
 ]
 res = {name: [] for name, _ in tools}
 for r in range(reps):
-    k = r % len(tools)
-    for name, cmd in tools[k:] + tools[:k]:
+    order = list(tools)
+    random.Random(r).shuffle(order)
+    for name, cmd in order:
         wall, cpu_s, rss, rc, err = run(cmd)
         if rc != 0:
             die(f"{name}: exit {rc}: {err.strip()[-500:]}")
@@ -310,7 +312,7 @@ print(f"  netinv   : {netinv} ({first_line([netinv, '--version'])}; {build})")
 print(f"  tcpdump  : {first_line(['tcpdump', '--version'])}")
 print(f"  p0f      : {p0f_version}, {fp}")
 print(f"  checks   : {check_tcpdump}; {check_p0f}; {check_netinv}")
-print(f"  runs     : {reps} per tool, order rotated, medians; every figure below comes from")
+print(f"  runs     : {reps} per tool, order shuffled, medians; every figure below comes from")
 print("             this one run on this machine: the ratios are the result, not the seconds")
 print()
 label = {"tcpdump": "tcpdump -w /dev/null", "p0f": "p0f -r",
