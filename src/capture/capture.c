@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "netinv/limits.h"
+#include "pcapfile.h"
 
 struct capture {
-        pcap_t *p;
+        pcap_t *p;                      /* libpcap: live, pcapng, pipes */
+        struct pcapfile *pf;            /* or our own classic pcap reader */
+        volatile bool stop;
         enum linktype lt;
         int dlt;
         int fd;
@@ -44,6 +47,15 @@ static void set_err(struct capture_open_err *e, enum capture_fail why, const cha
         snprintf(e->msg, sizeof(e->msg), "%s", msg ? msg : "");
 }
 
+static void unsupported(struct capture_open_err *err, int dlt)
+{
+        const char *n = pcap_datalink_val_to_name(dlt);
+        char m[160];
+        snprintf(m, sizeof(m), "link type %d (%s) is not supported (Ethernet, Linux cooked v1/v2 are)",
+                 dlt, n ? n : "unknown");
+        set_err(err, CAPTURE_FAIL_LINKTYPE, m);
+}
+
 static int finish_open(pcap_t *p, struct capture **ret, struct capture_open_err *err)
 {
         struct capture *cap = calloc(1, sizeof(*cap));
@@ -55,11 +67,7 @@ static int finish_open(pcap_t *p, struct capture **ret, struct capture_open_err 
         cap->p = p;
         cap->dlt = pcap_datalink(p);
         if (map_dlt(cap->dlt, &cap->lt) < 0) {
-                const char *n = pcap_datalink_val_to_name(cap->dlt);
-                char m[128];
-                snprintf(m, sizeof(m), "link type %s is not supported (Ethernet, Linux cooked v1/v2 are)",
-                         n ? n : "unknown");
-                set_err(err, CAPTURE_FAIL_LINKTYPE, m);
+                unsupported(err, cap->dlt);
                 pcap_close(p);
                 free(cap);
                 return -EPROTONOSUPPORT;
@@ -116,9 +124,43 @@ int capture_open_live(const char *ifname, bool filter, int promisc,
         return r;
 }
 
+/* A classic pcap file through pcapfile.c; -EPROTONOSUPPORT for libpcap. */
+static int open_own(const char *path, struct capture **ret, struct capture_open_err *err)
+{
+        struct pcapfile *pf;
+        int r = pcapfile_open(path, &pf);
+        if (r == -EPROTONOSUPPORT)
+                return r;
+        if (r < 0) {
+                set_err(err, r == -ENOENT ? CAPTURE_FAIL_NOT_FOUND : CAPTURE_FAIL_OTHER, strerror(-r));
+                return r;
+        }
+        struct capture *cap = calloc(1, sizeof(*cap));
+        if (!cap) {
+                pcapfile_close(pf);
+                set_err(err, CAPTURE_FAIL_OTHER, "out of memory");
+                return -ENOMEM;
+        }
+        cap->pf = pf;
+        cap->dlt = pcapfile_linktype(pf);
+        cap->fd = -1;
+        if (map_dlt(cap->dlt, &cap->lt) < 0) {
+                unsupported(err, cap->dlt);
+                capture_close(cap);
+                return -EINVAL;         /* not -EPROTONOSUPPORT: that means "try libpcap" */
+        }
+        *ret = cap;
+        return 0;
+}
+
 int capture_open_file(const char *path, struct capture **ret, struct capture_open_err *err)
 {
         char ebuf[PCAP_ERRBUF_SIZE] = "";
+        if (strcmp(path, "-") != 0) {
+                int r = open_own(path, ret, err);
+                if (r != -EPROTONOSUPPORT)
+                        return r;
+        }
         FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rbe");
         if (!f) {
                 int e = errno;
@@ -147,10 +189,22 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
         cap->cb(cap->user, cap->lt, bytes, h->caplen, ts);
 }
 
+static void on_record(void *user, const uint8_t *data, uint32_t caplen, uint64_t ts)
+{
+        struct capture *cap = user;
+        cap->cb(cap->user, cap->lt, data, caplen, ts);
+}
+
 long capture_dispatch(struct capture *cap, capture_cb cb, void *user)
 {
         cap->cb = cb;
         cap->user = user;
+        if (cap->pf) {
+                long n = pcapfile_dispatch(cap->pf, on_record, cap, &cap->stop);
+                if (n == -2)
+                        snprintf(cap->err, sizeof(cap->err), "%s", pcapfile_error(cap->pf));
+                return n;
+        }
         int n = pcap_dispatch(cap->p, -1, on_packet, (u_char *)cap);
         if (n == PCAP_ERROR_BREAK)
                 return 0;
@@ -165,13 +219,15 @@ long capture_dispatch(struct capture *cap, capture_cb cb, void *user)
 
 void capture_break(struct capture *cap)
 {
-        pcap_breakloop(cap->p);
+        cap->stop = true;
+        if (cap->p)
+                pcap_breakloop(cap->p);
 }
 
 uint64_t capture_dropped(struct capture *cap)
 {
         struct pcap_stat st;
-        if (cap->fd < 0 || pcap_stats(cap->p, &st) < 0)
+        if (cap->fd < 0 || !cap->p || pcap_stats(cap->p, &st) < 0)
                 return 0;
         return (uint64_t)st.ps_drop + st.ps_ifdrop;
 }
@@ -191,6 +247,8 @@ void capture_close(struct capture *cap)
 {
         if (!cap)
                 return;
-        pcap_close(cap->p);
+        if (cap->p)
+                pcap_close(cap->p);
+        pcapfile_close(cap->pf);
         free(cap);
 }
