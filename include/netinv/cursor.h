@@ -56,6 +56,10 @@ struct cursor cur_rest(struct cursor *c);
 struct cursor cur_at(const struct cursor *c, size_t abs);
 /* Find byte `b` in the remaining window; its distance from off, or -1. */
 long cur_find(const struct cursor *c, uint8_t b);
+/* The rest of the window as lower-case hex, bytes separated by `sep` (0:
+ * none), cut at a byte boundary to fit buf (cap >= 1); NUL-terminated. The
+ * length written. Consumes what it wrote. */
+size_t cur_hex(struct cursor *c, char *buf, size_t cap, char sep);
 
 /* ---- inline accessors (hot: several calls per header of every frame) ---- */
 

@@ -19,6 +19,10 @@ bool parse_mac(const char *s, uint8_t ret_mac[6]);
 /* IPv4 dotted quad / IPv6 RFC 5952 text; buf >= 46. */
 void fmt_ip(char *buf, size_t n, int family, const uint8_t *addr);
 
+/* The names of the bits set in `bits` (bit i ↔ names[i]), joined by
+ * commas, cut at a name to fit buf; NUL-terminated. The length written. */
+size_t fmt_flags(char *buf, size_t cap, uint32_t bits, const char *const names[], size_t n);
+
 /* Text from the wire made safe (output/sanitize.c). Both always
  * NUL-terminate and return the length written; output that does not fit
  * is cut at a character boundary.

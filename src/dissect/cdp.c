@@ -120,24 +120,13 @@ static enum dissect_res caps_tlv(struct cursor *t, const struct frame_ctx *ctx,
                 "igmp", "repeater", "phone", "remote", "cvta", "mac-relay",
         };
         char buf[160];
-        size_t o = 0;
 
         if (cur_left(t) != 4)
                 return DISSECT_MALFORMED;
         uint32_t bits = cur_be32(t);
         if (!cur_ok(t))
                 return DISSECT_MALFORMED;
-        for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-                if (!(bits & (1u << i)))
-                        continue;
-                size_t l = strlen(names[i]);
-                if (o + l + 2 > sizeof(buf))
-                        break;
-                if (o)
-                        buf[o++] = ',';
-                memcpy(buf + o, names[i], l);
-                o += l;
-        }
+        size_t o = fmt_flags(buf, sizeof(buf), bits, names, sizeof(names) / sizeof(names[0]));
         if (o)
                 obs_attr(s, ctx->src_mac, PROTO_CDP, "cdp.capabilities", buf, o);
         return DISSECT_OK;

@@ -319,20 +319,12 @@ static void emit_text(struct obs_sink *s, const uint8_t mac[6], const char *key,
 static void emit_hex(struct obs_sink *s, const uint8_t mac[6], const char *key,
                      const struct opt *o, bool colons)
 {
-        static const char digits[] = "0123456789abcdef";
         char buf[OBS_VALUE_MAX + 1];
-        size_t len = 0, step = colons ? 3 : 2;
         struct cursor c = o->c;
 
         if (!o->set)
                 return;
-        while (cur_ok(&c) && cur_left(&c) > 0 && len + step <= OBS_VALUE_MAX) {
-                uint8_t b = cur_u8(&c);
-                if (colons && len)
-                        buf[len++] = ':';
-                buf[len++] = digits[b >> 4];
-                buf[len++] = digits[b & 0x0f];
-        }
+        size_t len = cur_hex(&c, buf, sizeof(buf), colons ? ':' : 0);
         if (len)
                 obs_attr(s, mac, PROTO_DHCP, key, buf, len);
 }

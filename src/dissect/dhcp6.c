@@ -148,16 +148,9 @@ static void numlist_add(struct numlist *l, unsigned v)
 /* Lower-case hex with colons, as DUIDs and MACs are written. */
 static size_t hex_colon(char *out, size_t cap, const uint8_t *b, size_t n)
 {
-        static const char digits[] = "0123456789abcdef";
-        size_t o = 0;
-        for (size_t i = 0; i < n && o + 3 < cap; i++) {
-                if (i)
-                        out[o++] = ':';
-                out[o++] = digits[b[i] >> 4];
-                out[o++] = digits[b[i] & 15];
-        }
-        out[o] = '\0';
-        return o;
+        struct cursor c;
+        cur_init(&c, b, n);
+        return cur_hex(&c, out, cap, ':');
 }
 
 /* Client Identifier (option 1): the DUID, its type, and what it names. */

@@ -88,23 +88,6 @@ static const uint8_t *rest_view(struct cursor *t, size_t *ret_len)
         return n ? cur_view(t, n) : NULL;
 }
 
-/* The rest of `v` as lower-case "aa:bb:..", cut to what fits in buf. Each
- * pass reads one byte or ends the loop. */
-static size_t fmt_hex(char *buf, size_t cap, struct cursor *v)
-{
-        static const char hex[] = "0123456789abcdef";
-        size_t o = 0;
-        while (cur_ok(v) && cur_left(v) > 0 && o + 3 < cap) {
-                uint8_t b = cur_u8(v);
-                if (o)
-                        buf[o++] = ':';
-                buf[o++] = hex[b >> 4];
-                buf[o++] = hex[b & 0x0f];
-        }
-        buf[o] = '\0';
-        return o;
-}
-
 /* A network address (IANA family byte + address, the whole of `v`) as
  * text: IPv4 and IPv6 as usual, anything else as "<family>/<hex>". Returns
  * the IP address length (4 or 16, the address then in ret_addr), else 0. */
@@ -120,7 +103,7 @@ static int fmt_netaddr(char *buf, size_t cap, struct cursor *v, uint8_t ret_addr
         }
         int o = snprintf(buf, cap, "%u/", family);
         if (o > 0 && (size_t)o < cap)
-                fmt_hex(buf + o, cap - (size_t)o, v);
+                cur_hex(v, buf + o, cap - (size_t)o, ':');
         return 0;
 }
 
@@ -174,7 +157,7 @@ static enum dissect_res id_tlv(struct cursor *t, const struct frame_ctx *ctx,
         bool reserved = st == 0 || st > LLDP_CHASSIS_LOCAL;   /* same range in both tables */
 
         if (is_mac || reserved) {
-                size_t o = fmt_hex(buf, sizeof(buf), t);
+                size_t o = cur_hex(t, buf, sizeof(buf), ':');
                 obs_attr_pair(s, ctx->src_mac, PROTO_LLDP, key, name, strlen(name), ':', buf, o);
         } else if (is_addr) {
                 /* a chassis/port name, not a binding of the sender's MAC */
@@ -213,19 +196,7 @@ static void caps_attr(struct obs_sink *s, const struct frame_ctx *ctx, const cha
                 "docsis", "station", "c-vlan", "s-vlan", "tpmr",
         };
         char buf[128];
-        size_t o = 0;
-
-        for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-                if (!(bits & (1u << i)))
-                        continue;
-                size_t l = strlen(names[i]);
-                if (o + l + 2 > sizeof(buf))
-                        break;
-                if (o)
-                        buf[o++] = ',';
-                memcpy(buf + o, names[i], l);
-                o += l;
-        }
+        size_t o = fmt_flags(buf, sizeof(buf), bits, names, sizeof(names) / sizeof(names[0]));
         if (o)
                 obs_attr(s, ctx->src_mac, PROTO_LLDP, key, buf, o);
 }

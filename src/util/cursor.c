@@ -29,3 +29,20 @@ long cur_find(const struct cursor *c, uint8_t b)
         const uint8_t *p = memchr(c->msg + c->off, b, c->end - c->off);
         return p ? (long)(p - (c->msg + c->off)) : -1;
 }
+
+size_t cur_hex(struct cursor *c, char *buf, size_t cap, char sep)
+{
+        static const char digits[] = "0123456789abcdef";
+        size_t o = 0, step = sep ? 3 : 2;
+        /* Each pass reads one byte or ends the loop. */
+        while (cur_ok(c) && cur_left(c) > 0 && o + step < cap) {
+                uint8_t b = cur_u8(c);
+                if (sep && o)
+                        buf[o++] = sep;
+                buf[o++] = digits[b >> 4];
+                buf[o++] = digits[b & 0x0f];
+        }
+        if (cap)
+                buf[o] = '\0';
+        return o;
+}

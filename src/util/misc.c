@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -68,4 +69,24 @@ void fmt_ip(char *buf, size_t n, int family, const uint8_t *addr)
 {
         if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)n) && n)
                 buf[0] = '\0';
+}
+
+size_t fmt_flags(char *buf, size_t cap, uint32_t bits, const char *const names[], size_t n)
+{
+        size_t o = 0;
+        if (!cap)
+                return 0;
+        for (size_t i = 0; i < n && i < 32; i++) {
+                if (!(bits & (1u << i)))
+                        continue;
+                size_t l = strlen(names[i]);
+                if (o + l + 2 > cap)
+                        break;
+                if (o)
+                        buf[o++] = ',';
+                memcpy(buf + o, names[i], l);
+                o += l;
+        }
+        buf[o] = '\0';
+        return o;
 }
