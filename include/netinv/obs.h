@@ -35,6 +35,12 @@ enum proto {
         PROTO_NBNS,
         PROTO_TCP,
         PROTO_ICMP,
+        PROTO_SSH,      /* banners and answers to active probes */
+        PROTO_HTTP,
+        PROTO_SMB,      /* SMB2 NEGOTIATE / NTLMSSP */
+        PROTO_RDP,
+        PROTO_SNMP,
+        PROTO_UPNP,     /* UPnP device description (SSDP LOCATION) */
         PROTO_MAX
 };
 

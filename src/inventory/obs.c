@@ -9,7 +9,9 @@ static const char *const proto_names[PROTO_MAX] = {
         [PROTO_MDNS] = "mdns",   [PROTO_LLMNR] = "llmnr", [PROTO_DNS] = "dns",
         [PROTO_NDP] = "ndp",     [PROTO_LLDP] = "lldp", [PROTO_CDP] = "cdp",
         [PROTO_SSDP] = "ssdp",   [PROTO_NBNS] = "nbns", [PROTO_TCP] = "tcp",
-        [PROTO_ICMP] = "icmp",
+        [PROTO_ICMP] = "icmp",   [PROTO_SSH] = "ssh",   [PROTO_HTTP] = "http",
+        [PROTO_SMB] = "smb",     [PROTO_RDP] = "rdp",   [PROTO_SNMP] = "snmp",
+        [PROTO_UPNP] = "upnp",
 };
 
 const char *proto_name(enum proto p)
