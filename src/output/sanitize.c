@@ -46,7 +46,11 @@ static size_t utf8_seq(const unsigned char *s, size_t len, unsigned *ret_cp)
 
 static bool term_unsafe(unsigned cp)
 {
-        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+        /* C0, DEL, C1; and the invisible direction marks and overrides
+         * (LRM, RLM, ALM, LRE..RLO, LRI..PDI) and line/paragraph separators,
+         * which can make a value read as something it is not. */
+        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+               cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
                (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 

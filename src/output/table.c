@@ -13,20 +13,33 @@
 #define COL_VENDOR 24
 #define COL_HOST   24
 
+/* Characters (not bytes) in valid UTF-8: one column each, which is right
+ * for the scripts vendor and host names use. */
+static size_t columns(const char *s, size_t n)
+{
+        size_t c = 0;
+        for (size_t i = 0; i < n; i++)
+                c += ((unsigned char)s[i] & 0xc0) != 0x80;
+        return c;
+}
+
 static void put_cell(FILE *f, const char *s, size_t width)
 {
         char buf[1024];
         size_t n = sanitize_term(buf, sizeof(buf), s ? s : "-", s ? strlen(s) : 1);
-        if (n > width) {
-                /* cut at a character boundary and mark it */
-                size_t cut = width - 1;
-                while (cut && ((unsigned char)buf[cut] & 0xc0) == 0x80)
-                        cut--;
-                buf[cut] = '\0';
-                fprintf(f, "%s~%*s", buf, (int)(width - cut - 1), "");
+        size_t cols = columns(buf, n);
+        if (cols > width) {
+                /* keep width - 1 characters and mark the cut */
+                size_t keep = 0, i = 0;
+                for (; i < n; i++) {
+                        if (((unsigned char)buf[i] & 0xc0) != 0x80 && ++keep > width - 1)
+                                break;
+                }
+                buf[i] = '\0';
+                fprintf(f, "%s~", buf);
                 return;
         }
-        fprintf(f, "%s%*s", buf, (int)(width - n), "");
+        fprintf(f, "%s%*s", buf, (int)(width - cols), "");
 }
 
 int output_table(FILE *f, const struct scan_info *si, const struct inventory *inv, bool color)

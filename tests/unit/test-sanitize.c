@@ -103,9 +103,13 @@ static void test_term_controls(void)
         CHECK_STR(TERM("abc\xe2\x80\xae" "fdp.exe"), "abc\\u{202e}fdp.exe");
         CHECK_STR(TERM("\xe2\x81\xa6x\xe2\x81\xa9"), "\\u{2066}x\\u{2069}");
         CHECK_STR(TERM("\xe2\x81\xa7\xe2\x81\xa8"), "\\u{2067}\\u{2068}");
+        /* Direction marks (LRM, RLM, ALM) and the line and paragraph
+         * separators are escaped too. */
+        CHECK_STR(TERM("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c"), "\\u{200e}\\u{200f}\\u{061c}");
+        CHECK_STR(TERM("a\xe2\x80\xa8" "b\xe2\x80\xa9"), "a\\u{2028}b\\u{2029}");
         /* Neighbours of those ranges are ordinary text. */
-        CHECK_STR(TERM("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa"),
-                  "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+        CHECK_STR(TERM("\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xe2\x80\x8d"),
+                  "\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xe2\x80\x8d");
         /* JSON mode leaves bidi characters (they are valid text there). */
         CHECK_STR(U8("\xe2\x80\xae"), "\xe2\x80\xae");
 }
