@@ -124,8 +124,11 @@ def main():
                "`netinv eol update` from trying to download them. Facts (cycle names, "
                "dates) come from the pages below, read on the date given; no text is "
                "copied. Each is regenerated only by hand.\n")
-    out.append("| product | label | cycles | generated_at | sources (URL, date read) |")
-    out.append("|---|---|---|---|---|")
+    if not vendor:
+        out.append("None yet.\n")
+    else:
+        out.append("| product | label | cycles | generated_at | sources (URL, date read) |")
+        out.append("|---|---|---|---|---|")
     for v in vendor:
         srcs = "; ".join(f"<{s.get('url')}> ({s.get('read')})" for s in v[4].get("sources", []))
         out.append(f"| {v[0]} | {v[1]} | {v[2]} | {v[3]} | {srcs} |")

@@ -308,6 +308,22 @@ static void test_hand_built(void)
         CHECK_INT(v.status, EOL_UNKNOWN);
         eol_db_free(db);
 
+        /* A table written by hand says so; `eol update` leaves it out. */
+        db = one("{\"netinv\":{\"origin\":\"vendor\"},\"result\":{\"name\":\"junos\","
+                 "\"releases\":[{\"name\":\"21.4\",\"eolFrom\":\"2025-06-30\"}]}}", &r);
+        CHECK_INT(r, 0);
+        struct eol_product_info pi;
+        CHECK_INT(eol_db_info(db, 0, &pi), 0);
+        CHECK(!pi.upstream);
+        eol_judge(db, "junos-os", "21.4R3-S5", D("2025-06-30"), &v);
+        CHECK_INT(v.status, EOL_SUPPORTED);
+        CHECK_STR(v.cycle, "21.4");
+        eol_db_free(db);
+        db = shipped();
+        CHECK_INT(eol_db_info(db, 0, &pi), 0);
+        CHECK(pi.upstream);
+        eol_db_free(db);
+
         /* Too big, before parsing. */
         char *big = malloc(EOL_DOC_MAX + 2);
         memset(big, ' ', EOL_DOC_MAX + 1);
