@@ -16,6 +16,7 @@ struct eol_cycle {
         char name[EOL_NAME_MAX];        /* "20.04", "10-22h2-w" */
         char codename[32];              /* first word only, lower case */
         char latest[32];                /* newest version, "10.0.19045" */
+        int32_t build[3];               /* latest as a.b.c, parsed once ({-1..} if not) */
         uint8_t eol_kind;               /* enum eol_end */
         uint8_t ext_kind;               /* enum eol_end; END_NONE: no extended phase */
         uint8_t from_alt;               /* 1: from the product's alt_source (distro-info) */
@@ -51,6 +52,8 @@ struct eol_db {
         bool finished;
 };
 
+/* verdict.c: parse c->latest into c->build once, at load time. */
+void eol_cycle_build(struct eol_cycle *c);
 /* verdict.c: judge one cycle. */
 void eol_judge_one(const struct eol_product *p, const struct eol_cycle *c, int32_t as_of,
                    struct eol_verdict *ret);

@@ -199,6 +199,7 @@ static int parse_release(const cJSON *rel, struct eol_cycle *c)
         }
         if (err < 0)
                 return err;
+        eol_cycle_build(c);
         int r = parse_end(rel, "eolFrom", "isEol", &c->eol_kind, &c->eol);
         if (r < 0)
                 return r;
@@ -479,9 +480,12 @@ int eol_db_add_distro_info(struct eol_db *db, const char *product, const char *c
                 size_t i = 0;
                 while (i < p->ncycles && strcasecmp(p->cycles[i].name, c.name) != 0)
                         i++;
+                eol_cycle_build(&c);
                 if (i < p->ncycles) {
-                        if (!c.latest[0])
+                        if (!c.latest[0]) {
                                 copy_cap(c.latest, sizeof(c.latest), p->cycles[i].latest);
+                                eol_cycle_build(&c);
+                        }
                         p->cycles[i] = c;
                         continue;
                 }

@@ -219,27 +219,71 @@ static bool edition_suffix(const char *rest)
         return true;
 }
 
-/* "10.0.19045.3803" → 19045 when the first two components match `latest`. */
-static bool same_build(const char *latest, const char *v)
+/* "a.b.c[.d]" with small non-negative parts → ret[3]; false otherwise. */
+static bool parse_build(const char *v, int32_t ret[3])
 {
-        int a1, b1, c1, a2, b2, c2;
-        char t1, t2;
-        if (sscanf(latest, "%d.%d.%d%c", &a1, &b1, &c1, &t1) < 3)
+        int32_t part[3] = {0, 0, 0};
+        int k = 0, digits = 0;
+        for (;; v++) {
+                if (*v >= '0' && *v <= '9') {
+                        if (++digits > 6)
+                                return false;
+                        part[k] = part[k] * 10 + (*v - '0');
+                } else if ((*v == '.' || *v == '\0') && digits) {
+                        digits = 0;
+                        if (++k == 3 || *v == '\0')
+                                break;
+                } else {
+                        return false;
+                }
+        }
+        if (k != 3)
                 return false;
-        if (strspn(v, "0123456789") == strlen(v) && strlen(v) == 5)
-                return c1 == atoi(v);
-        int k = sscanf(v, "%d.%d.%d%c", &a2, &b2, &c2, &t2);
-        if (k < 3 || (k == 4 && t2 != '.'))
-                return false;
-        return a1 == a2 && b1 == b2 && c1 == c2;
+        memcpy(ret, part, sizeof(part));
+        return true;
 }
 
-static bool is_build(const char *v)
+void eol_cycle_build(struct eol_cycle *c)
 {
-        if (strspn(v, "0123456789") == strlen(v))
-                return strlen(v) == 5;
-        int a, b, c;
-        return sscanf(v, "%d.%d.%d", &a, &b, &c) == 3 && strspn(v, "0123456789.") == strlen(v);
+        if (!parse_build(c->latest, c->build))
+                c->build[0] = c->build[1] = c->build[2] = -1;
+}
+
+/* "10.0.19045.3803" (or "19045") is the cycle whose latest is 10.0.19045. */
+static bool same_build(const struct eol_cycle *c, const int32_t b[3], bool bare)
+{
+        if (c->build[0] < 0)
+                return false;
+        if (bare)
+                return c->build[2] == b[2];
+        return c->build[0] == b[0] && c->build[1] == b[1] && c->build[2] == b[2];
+}
+
+/* A Windows build: "10.0.19045[.NNNN]", or five digits "19045". */
+static bool is_build(const char *v, int32_t ret[3], bool *ret_bare)
+{
+        const size_t n = strlen(v);
+        if (strspn(v, "0123456789") == n) {
+                if (n != 5)
+                        return false;
+                ret[0] = ret[1] = -1;
+                ret[2] = (int32_t)atoi(v);
+                *ret_bare = true;
+                return true;
+        }
+        *ret_bare = false;
+        if (strspn(v, "0123456789.") != n)
+                return false;
+        /* Only the first three parts count: the fourth is the patch level. */
+        char head[VER_MAX];
+        size_t dots = 0, i = 0;
+        for (; v[i] && i + 1 < sizeof(head); i++) {
+                if (v[i] == '.' && ++dots == 3)
+                        break;
+                head[i] = v[i];
+        }
+        head[i] = '\0';
+        return parse_build(head, ret);
 }
 
 static bool keep(const char *name, unsigned hint, bool server)
@@ -312,7 +356,9 @@ static void judge_windows(const struct eol_product *p, const char *v, int32_t as
                         eol_judge_one(p, &p->cycles[i], as_of, ret);
                         return;
                 }
-        const bool build = is_build(core);
+        int32_t b[3];
+        bool bare = false;
+        const bool build = is_build(core, b, &bare);
         bool any = false;
         for (int pass = 0; pass < 2 && !any; pass++) {
                 /* Pass 1 keeps the editions the hint (or the default) names;
@@ -323,7 +369,7 @@ static void judge_windows(const struct eol_product *p, const char *v, int32_t as
                         const struct eol_cycle *c = &p->cycles[i];
                         bool cand;
                         if (build) {
-                                cand = same_build(c->latest, core);
+                                cand = same_build(c, b, bare);
                         } else {
                                 size_t n = strlen(core);
                                 cand = strncasecmp(c->name, core, n) == 0 && c->name[n] == '-' &&
