@@ -119,11 +119,13 @@ def main():
         out.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
     out.append("")
     out.append("## Written by hand from vendor lifecycle pages\n")
-    out.append("Not on endoflife.date; same format, plus a top-level `netinv` object "
-               "(`origin: \"vendor\"`, `sources`) that API readers ignore and that keeps "
-               "`netinv eol update` from trying to download them. Facts (cycle names, "
-               "dates) come from the pages below, read on the date given; no text is "
-               "copied. Each is regenerated only by hand.\n")
+    out.append("Not in the endoflife.date API snapshot; same format, plus a top-level "
+               "`netinv` object (`origin: \"vendor\"`, `sources`, `note`) that API readers "
+               "ignore and that keeps `netinv eol update` from trying to download them. "
+               "Facts (cycle names, dates) come from the sources listed: the vendor's "
+               "lifecycle pages and, where listed, the endoflife.date repository file "
+               "(MIT) whose contributors transcribed them, read on the date given; no "
+               "text is copied. Each is maintained by hand.\n")
     if not vendor:
         out.append("None yet.\n")
     else:

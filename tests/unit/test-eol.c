@@ -134,6 +134,16 @@ static const struct vcase cases[] = {
         {"rocky-linux", "9.3", "2026-11-22", EOL_SUPPORTED, "9", ND},
         {"almalinux", "8.10", "2026-11-22", EOL_SUPPORTED, "8", ND},
         {"ios", "17.5.1", "2026-11-22", EOL_UNKNOWN, NULL, ND},          /* see below */
+        /* Tables written by hand from vendor pages. */
+        {"synology-dsm", "7.2.2-72806 Update 3", "2025-12-31", EOL_SUPPORTED, "7.2", 0},
+        {"dsm", "7.2.1", "2026-01-01", EOL_EOL, "7.2", -1},
+        {"synology", "7.3.2-86009", "2026-11-22", EOL_SUPPORTED, "7.3", ND},
+        {"synology-dsm", "4.1-2851", "2026-11-23", EOL_EOL, "4.1", ND},
+        {"nx-os", "10.4(7)M", "2026-11-22", EOL_SUPPORTED, "10.4", ND},
+        {"cisco-nx-os", "9.3(16)", "2026-04-08", EOL_EOL, "9.3", -1},
+        {"cisco-nx-os", "7.0(3)I7(9)", "2026-11-22", EOL_UNKNOWN, NULL, ND},
+        {"cisco-ios", "15.9(3)M7", "2026-11-22", EOL_SUPPORTED, "15.9", ND},
+        {"cisco-ios", "15.2(4)E10", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         /* No table, no version. */
         {"nosuchos", "1.0", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         {"ubuntu", "", "2026-11-22", EOL_UNKNOWN, NULL, ND},
