@@ -511,7 +511,9 @@ out:
 /* Read a whole file of at most EOL_DOC_MAX bytes. */
 static int read_file(int dirfd, const char *name, char **ret_buf, size_t *ret_len)
 {
-        int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        /* O_NONBLOCK: a FIFO named *.json must not hang the load (regular
+         * files ignore it). */
+        int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
                 return -errno;
         int r;
