@@ -225,8 +225,9 @@ int cmd_inventory(int argc, char **argv)
                                 goto out;
                         }
                 }
-                cmd_info("forgot %zu device%s not seen for %u days", n, n == 1 ? "" : "s",
-                         o.forget_after);
+                if (!cmd_quiet)
+                        cmd_info("forgot %zu device%s not seen for %u days", n, n == 1 ? "" : "s",
+                                 o.forget_after);
         }
         if (state_agent_id(o.state_dir, id, sizeof(id)) < 0)
                 id[0] = '\0';   /* a read-only look at someone else's state */

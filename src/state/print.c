@@ -119,19 +119,26 @@ static int print_ndjson(FILE *f, const struct state *st, const struct state_prin
         return 0;
 }
 
+/* A cell padded to `width` characters (not bytes: names are UTF-8), cut
+ * at a character boundary and marked with ~ when longer. */
 static void cell(FILE *f, const char *s, int width)
 {
         char buf[STATE_VALUE_MAX * 4 + 8];
         size_t n = sanitize_term(buf, sizeof(buf), s ? s : "-", s ? strlen(s) : 1);
-        if (width > 0 && n > (size_t)width) {
-                size_t cut = (size_t)width - 1;
-                while (cut && ((unsigned char)buf[cut] & 0xc0) == 0x80)
-                        cut--;
+        size_t chars = 0, cut = n;
+        for (size_t i = 0; i < n; i++) {
+                if (((unsigned char)buf[i] & 0xc0) == 0x80)
+                        continue;
+                if (chars == (size_t)width - 1 && cut == n)
+                        cut = i;
+                chars++;
+        }
+        if (chars > (size_t)width) {
                 buf[cut] = '\0';
-                fprintf(f, "%s~%*s", buf, (int)((size_t)width - cut - 1), "");
+                fprintf(f, "%s~", buf);
                 return;
         }
-        fprintf(f, "%s%*s", buf, width > 0 ? (int)((size_t)width - n) : 0, "");
+        fprintf(f, "%s%*s", buf, (int)((size_t)width - chars), "");
 }
 
 static int print_table(FILE *f, const struct state *st, const struct state_print *o)
