@@ -52,47 +52,51 @@ static const char *const probe_names[PROBE_MAX] = {
         [PROBE_SMB] = "smb", [PROBE_RDP] = "rdp", [PROBE_SNMP] = "snmp", [PROBE_UPNP] = "upnp",
 };
 
-#define F(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
+#define F(m) .off = offsetof(struct config, m), .size = sizeof(((struct config *)0)->m)
+#define K(n, t, m) { .name = n, .type = t, F(m) }
+#define KR(n, t, m, lo, hi) { .name = n, .type = t, F(m), .min = lo, .max = hi }
+#define KE(n, m, nm) { .name = n, .type = T_ENUM, F(m), .names = nm }
+#define KL(n, t, m, cnt) { .name = n, .type = t, F(m), .count_off = offsetof(struct config, cnt) }
 #define YEAR_SECS 31536000.0
 
 static const struct ckey keys[CK_MAX] = {
-        [CK_INTERFACE] = { "interface", T_IFACE, F(interface) },
-        [CK_RANGES] = { "ranges", T_NETS, F(ranges), .count_off = offsetof(struct config, n_ranges) },
-        [CK_EXCLUDE] = { "exclude", T_NETS, F(exclude), .count_off = offsetof(struct config, n_exclude) },
-        [CK_PASSIVE] = { "passive", T_BOOL, F(passive) },
-        [CK_PROBES] = { "probes", T_PROBES, F(probes) },
-        [CK_RATE] = { "rate", T_UINT, F(rate), 1, 100000 },
-        [CK_RETRIES] = { "retries", T_UINT, F(retries), 0, 10 },
-        [CK_TIMEOUT] = { "timeout", T_SECS, F(timeout), 0.001, 3600 },
-        [CK_PORTS] = { "ports", T_PORTS, F(ports), .count_off = offsetof(struct config, n_ports) },
-        [CK_DURATION] = { "duration", T_SECS, F(duration), 0.001, YEAR_SECS },
-        [CK_PROMISC] = { "promisc", T_BOOL, F(promisc) },
-        [CK_FORMAT] = { "format", T_ENUM, F(format), .names = fmt_names },
-        [CK_OUTPUT] = { "output", T_PATH, F(output) },
-        [CK_COLOR] = { "color", T_ENUM, F(color), .names = color_names },
-        [CK_QUIET] = { "quiet", T_BOOL, F(quiet) },
-        [CK_VERBOSE] = { "verbose", T_BOOL, F(verbose) },
-        [CK_MAX_DEVICES] = { "max_devices", T_UINT, F(max_devices), 1, 4294967294.0 },
-        [CK_OUI] = { "oui", T_PATH, F(oui) },
-        [CK_USER] = { "user", T_STR, F(user) },
-        [CK_STATE_DIR] = { "state_dir", T_PATH, F(state_dir) },
-        [CK_SPOOL_DIR] = { "spool_dir", T_PATH, F(spool_dir) },
-        [CK_SITE] = { "site", T_STR, F(site) },
-        [CK_AS_OF] = { "as_of", T_DATE, F(as_of) },
-        [CK_FAIL_ON_EOL] = { "fail_on_eol", T_BOOL, F(fail_on_eol) },
-        [CK_FORGET_AFTER] = { "forget_after", T_UINT, F(forget_after), 0, 36500 },
-        [CK_STALE] = { "stale", T_UINT, F(stale), 1, 36500 },
-        [CK_SYSLOG] = { "syslog", T_BOOL, F(syslog) },
-        [CK_PUSH_URL] = { "push.url", T_URL, F(push.url) },
-        [CK_PUSH_TOKEN_FILE] = { "push.token_file", T_PATH, F(push.token_file) },
-        [CK_PUSH_CA_FILE] = { "push.ca_file", T_PATH, F(push.ca_file) },
-        [CK_PUSH_CLIENT_CERT] = { "push.client_cert", T_PATH, F(push.client_cert) },
-        [CK_PUSH_CLIENT_KEY] = { "push.client_key", T_PATH, F(push.client_key) },
-        [CK_PUSH_FORMAT] = { "push.format", T_ENUM, F(push.format), .names = push_fmt_names },
-        [CK_PUSH_INTERVAL] = { "push.interval", T_SECS, F(push.interval), 1, YEAR_SECS },
-        [CK_PUSH_SPOOL_MAX_MB] = { "push.spool_max_mb", T_UINT, F(push.spool_max_mb), 1, 1048576 },
-        [CK_PUSH_CONNECT_TIMEOUT] = { "push.connect_timeout", T_SECS, F(push.connect_timeout), 0.001, 3600 },
-        [CK_PUSH_TIMEOUT] = { "push.timeout", T_SECS, F(push.timeout), 0.001, 3600 },
+        [CK_INTERFACE] = K("interface", T_IFACE, interface),
+        [CK_RANGES] = KL("ranges", T_NETS, ranges, n_ranges),
+        [CK_EXCLUDE] = KL("exclude", T_NETS, exclude, n_exclude),
+        [CK_PASSIVE] = K("passive", T_BOOL, passive),
+        [CK_PROBES] = K("probes", T_PROBES, probes),
+        [CK_RATE] = KR("rate", T_UINT, rate, 1, 100000),
+        [CK_RETRIES] = KR("retries", T_UINT, retries, 0, 10),
+        [CK_TIMEOUT] = KR("timeout", T_SECS, timeout, 0.001, 3600),
+        [CK_PORTS] = KL("ports", T_PORTS, ports, n_ports),
+        [CK_DURATION] = KR("duration", T_SECS, duration, 0.001, YEAR_SECS),
+        [CK_PROMISC] = K("promisc", T_BOOL, promisc),
+        [CK_FORMAT] = KE("format", format, fmt_names),
+        [CK_OUTPUT] = K("output", T_PATH, output),
+        [CK_COLOR] = KE("color", color, color_names),
+        [CK_QUIET] = K("quiet", T_BOOL, quiet),
+        [CK_VERBOSE] = K("verbose", T_BOOL, verbose),
+        [CK_MAX_DEVICES] = KR("max_devices", T_UINT, max_devices, 1, 4294967294.0),
+        [CK_OUI] = K("oui", T_PATH, oui),
+        [CK_USER] = K("user", T_STR, user),
+        [CK_STATE_DIR] = K("state_dir", T_PATH, state_dir),
+        [CK_SPOOL_DIR] = K("spool_dir", T_PATH, spool_dir),
+        [CK_SITE] = K("site", T_STR, site),
+        [CK_AS_OF] = K("as_of", T_DATE, as_of),
+        [CK_FAIL_ON_EOL] = K("fail_on_eol", T_BOOL, fail_on_eol),
+        [CK_FORGET_AFTER] = KR("forget_after", T_UINT, forget_after, 0, 36500),
+        [CK_STALE] = KR("stale", T_UINT, stale, 1, 36500),
+        [CK_SYSLOG] = K("syslog", T_BOOL, syslog),
+        [CK_PUSH_URL] = K("push.url", T_URL, push.url),
+        [CK_PUSH_TOKEN_FILE] = K("push.token_file", T_PATH, push.token_file),
+        [CK_PUSH_CA_FILE] = K("push.ca_file", T_PATH, push.ca_file),
+        [CK_PUSH_CLIENT_CERT] = K("push.client_cert", T_PATH, push.client_cert),
+        [CK_PUSH_CLIENT_KEY] = K("push.client_key", T_PATH, push.client_key),
+        [CK_PUSH_FORMAT] = KE("push.format", push.format, push_fmt_names),
+        [CK_PUSH_INTERVAL] = KR("push.interval", T_SECS, push.interval, 1, YEAR_SECS),
+        [CK_PUSH_SPOOL_MAX_MB] = KR("push.spool_max_mb", T_UINT, push.spool_max_mb, 1, 1048576),
+        [CK_PUSH_CONNECT_TIMEOUT] = KR("push.connect_timeout", T_SECS, push.connect_timeout, 0.001, 3600),
+        [CK_PUSH_TIMEOUT] = KR("push.timeout", T_SECS, push.timeout, 0.001, 3600),
 };
 
 void config_defaults(struct config *ret)
@@ -288,7 +292,7 @@ int config_set(struct config *c, enum config_key k, const char *v, char *err, si
                         return fail(err, errlen, "'%s' is not an http:// or https:// URL", v);
                 if (strchr(v, ' '))
                         return fail(err, errlen, "a URL has no spaces");
-                /* fall through */
+                __attribute__((fallthrough));
         case T_STR:
         case T_PATH:
         case T_IFACE:
@@ -300,7 +304,9 @@ int config_set(struct config *c, enum config_key k, const char *v, char *err, si
                         return fail(err, errlen, "empty value");
                 if (d->type == T_IFACE && (strchr(v, '/') || strchr(v, ' ')))
                         return fail(err, errlen, "'%s' is not an interface name", v);
-                memcpy(field, v, strlen(v) + 1);
+                /* whole field rewritten: no tail of a longer earlier value */
+                memset(field, 0, d->size);
+                memcpy(field, v, strlen(v));
                 break;
         case T_BOOL: {
                 static const char *const yes[] = { "yes", "true", "on", "1" };
@@ -358,6 +364,7 @@ int config_set(struct config *c, enum config_key k, const char *v, char *err, si
                                             "(198.18.0.0/24, 2001:db8::/64)", item);
                         n++;
                 }
+                memset(field, 0, d->size);
                 memcpy(field, nets, n * sizeof(nets[0]));
                 *(size_t *)((char *)c + d->count_off) = n;
                 break;
@@ -381,6 +388,7 @@ int config_set(struct config *c, enum config_key k, const char *v, char *err, si
                                 return fail(err, errlen, "'%s': the range runs backwards", item);
                         n++;
                 }
+                memset(field, 0, d->size);
                 memcpy(field, ports, n * sizeof(ports[0]));
                 *(size_t *)((char *)c + d->count_off) = n;
                 break;
