@@ -6,7 +6,7 @@
  * the cases that must not link; forget and stale; the caps (devices,
  * histories); save → load giving the same state; every kind of broken file
  * refused with a one-line reason; the lock between two open descriptions;
- * the agent id.
+ * the agent id; and a real capture (dhcpcd) replayed from a random MAC.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -607,6 +607,81 @@ static void test_lock_and_id(void)
         CHECK(strcmp(id2, id1) != 0);
 }
 
+/* The frames of a real capture into an inventory, with every copy of the
+ * 6-byte MAC `from` (Ethernet source, chaddr, inside a DUID) replaced by
+ * `to`, and `name` replaced by `newname` (same length) when given. */
+static struct inventory *capture_inventory(const struct t_frames *fr, const uint8_t from[6],
+                                           const uint8_t to[6], const char *name,
+                                           const char *newname)
+{
+        static struct obs_sink sink;
+        struct inventory *inv = inventory_new(0);
+        for (size_t i = 0; inv && i < fr->n; i++) {
+                uint8_t *b = malloc(fr->f[i].len);
+                if (!b)
+                        break;
+                memcpy(b, fr->f[i].data, fr->f[i].len);
+                for (size_t k = 0; k + 6 <= fr->f[i].len; k++)
+                        if (memcmp(b + k, from, 6) == 0)
+                                memcpy(b + k, to, 6);
+                size_t nl = name ? strlen(name) : 0;
+                for (size_t k = 0; name && k + nl <= fr->f[i].len; k++)
+                        if (memcmp(b + k, name, nl) == 0)
+                                memcpy(b + k, newname, nl);
+                t_dissect(b, fr->f[i].len, &sink);
+                CHECK(inventory_add_sink(inv, &sink, fr->f[i].ts) >= 0);
+                free(b);
+        }
+        return inv;
+}
+
+/* dhcpcd's DISCOVERs (dhcp-dhcpcd.pcap: host name rpi-sensor, a
+ * DUID-LLT client id that holds the MAC): the same frames from a random
+ * MAC link by name + fingerprint (the client id changed with the MAC);
+ * with another name they do not. */
+static void test_real_capture(void)
+{
+        static const uint8_t pi[6] = { 0xb8, 0x27, 0xeb, 0x00, 0x00, 0x04 };
+        static const uint8_t r1[6] = { 0x02, 0x00, 0x5e, 0xaa, 0xbb, 0xcc };
+        static const uint8_t r2[6] = { 0x0a, 0x00, 0x5e, 0xaa, 0xbb, 0xdd };
+        struct t_frames fr = { 0 };
+        struct change_list ch = { 0 };
+        if (t_load_pcap(t_capture("dhcp-dhcpcd.pcap"), &fr) < 0)
+                return;
+        struct state *st = state_new(0);
+        merge(st, capture_inventory(&fr, pi, pi, NULL, NULL), T0, &ch);
+        CHECK_INT(st->n, 1);
+        CHECK(find_change(&ch, CH_NEW, pi) != NULL);
+        struct state_device *d = state_find(st, pi);
+        CHECK(d != NULL);
+        if (!d)
+                goto out;
+        CHECK_STR(state_latest(&d->h[SH_HOSTNAME])->v, "rpi-sensor");
+        CHECK_INT(d->h[SH_CLIENT_ID].n, 1);
+        CHECK_INT(d->h[SH_FINGERPRINT].n, 1);
+        CHECK(strstr(state_latest(&d->h[SH_FINGERPRINT])->v, "|dhcpcd") != NULL);
+        char cid[STATE_VALUE_MAX + 1];
+        snprintf(cid, sizeof(cid), "%s", state_latest(&d->h[SH_CLIENT_ID])->v);
+
+        merge(st, capture_inventory(&fr, pi, r1, NULL, NULL), T0 + DAY, &ch);
+        CHECK_INT(st->n, 1);
+        CHECK_INT(ch.n, 1);
+        const struct change *c = find_change(&ch, CH_MAC, r1);
+        CHECK(c && strcmp(c->before, "b8:27:eb:00:00:04") == 0);
+        CHECK(state_find(st, r1) == d && d->n_macs == 2 && d->mac_random);
+        CHECK_INT(d->h[SH_CLIENT_ID].n, 2);                     /* the DUID held the MAC */
+        CHECK(strcmp(state_latest(&d->h[SH_CLIENT_ID])->v, cid) != 0);
+
+        merge(st, capture_inventory(&fr, pi, r2, "rpi-sensor", "rpi-camera"), T0 + 2 * DAY, &ch);
+        CHECK_INT(st->n, 2);
+        CHECK(find_change(&ch, CH_NEW, r2) != NULL);
+        CHECK(find_change(&ch, CH_GONE, r1) != NULL);
+out:
+        change_list_done(&ch);
+        state_free(st);
+        t_frames_free(&fr);
+}
+
 int main(void)
 {
         if (!mkdtemp(tmpdir)) {
@@ -620,6 +695,7 @@ int main(void)
         test_save_load();
         test_broken_files();
         test_lock_and_id();
+        test_real_capture();
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
         if (system(cmd) != 0)
