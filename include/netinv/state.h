@@ -179,6 +179,27 @@ void changes_table(FILE *f, const struct change_list *l);
 int state_lock(const char *dir, int *ret_fd, long *ret_pid);
 void state_unlock(int fd);
 
+/* A run that writes the state, in two calls (what scan and listen do):
+ * state_run_begin creates the directory (0750), takes the lock, reads or
+ * creates the agent id and loads the state; a state.json that does not
+ * load is moved aside (set_aside true, its new name in aside, the reason
+ * in err) and a new, empty inventory begins. 0; -EWOULDBLOCK when another
+ * run holds the lock (err: "another netinv run (pid N) is using 'DIR'; try
+ * again later"); or -errno, with a one-line message in err. */
+struct state_run {
+        const char *dir;                /* the caller's */
+        int lock_fd;
+        struct state *st;
+        char agent_id[40];
+        bool set_aside;
+        char aside[4160];
+};
+int state_run_begin(const char *dir, size_t max_devices, uint64_t now, struct state_run *ret,
+                    char *err, size_t errlen);
+/* Save the state (when save) and release everything; r is cleared. 0, or
+ * the save's -errno with a message in err (the lock is released anyway). */
+int state_run_end(struct state_run *r, bool save, uint64_t now, char *err, size_t errlen);
+
 /* The agent's id: <dir>/agent-id, created once (a random UUID, written
  * atomically; two first runs at once agree on one). buf >= 37.
  * 0, -EBADMSG when the file holds no UUID, or -errno. */

@@ -682,6 +682,51 @@ out:
         t_frames_free(&fr);
 }
 
+/* The begin/end of a writing run: directory made, lock held, agent id,
+ * a broken state moved aside with the reason, a second run refused. */
+static void test_run(void)
+{
+        char dir[600], err[1024] = "", p[700];
+        struct state_run r, r2;
+        snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+        CHECK_INT(state_run_begin(dir, 0, T0, &r, err, sizeof(err)), 0);
+        CHECK(r.st && r.st->n == 0 && strlen(r.agent_id) == 36 && !r.set_aside);
+        CHECK_INT(state_run_begin(dir, 0, T0, &r2, err, sizeof(err)), -EWOULDBLOCK);
+        char want[800];
+        snprintf(want, sizeof(want), "another netinv run (pid %ld) is using '%s'; try again later",
+                 (long)getpid(), dir);
+        CHECK_STR(err, want);
+        struct inventory *inv = inventory_new(0);
+        add_ip(inv, macA, "198.18.0.5", T0);
+        struct change_list ch = { 0 };
+        merge(r.st, inv, T0, &ch);
+        change_list_done(&ch);
+        CHECK_INT(state_run_end(&r, true, T0, err, sizeof(err)), 0);
+        CHECK_INT(r.lock_fd, -1);
+
+        CHECK_INT(state_run_begin(dir, 0, T0, &r, err, sizeof(err)), 0);
+        CHECK(r.st && r.st->n == 1);
+        char id[40];
+        snprintf(id, sizeof(id), "%s", r.agent_id);
+        CHECK_INT(state_run_end(&r, false, T0, err, sizeof(err)), 0);
+
+        snprintf(p, sizeof(p), "%s/state.json", dir);
+        FILE *f = fopen(p, "w");
+        fputs("{\"schema\":\"netinv-state/1\",\"version\":7}", f);
+        fclose(f);
+        err[0] = '\0';
+        CHECK_INT(state_run_begin(dir, 0, T0, &r, err, sizeof(err)), 0);
+        CHECK(r.set_aside && r.st && r.st->n == 0);
+        snprintf(want, sizeof(want), "%s: version is not 1", p);
+        CHECK_STR(err, want);
+        CHECK(strstr(r.aside, "/run/state.json.broken-") != NULL && access(r.aside, R_OK) == 0);
+        CHECK_STR(r.agent_id, id);
+        CHECK_INT(state_run_end(&r, true, T0, err, sizeof(err)), 0);
+        struct state *st = NULL;
+        CHECK_INT(state_load(dir, 0, &st, err, sizeof(err)), 0);
+        state_free(st);
+}
+
 int main(void)
 {
         if (!mkdtemp(tmpdir)) {
@@ -696,6 +741,7 @@ int main(void)
         test_broken_files();
         test_lock_and_id();
         test_real_capture();
+        test_run();
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
         if (system(cmd) != 0)
