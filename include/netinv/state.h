@@ -149,6 +149,14 @@ struct state_print {
 };
 int state_print(FILE *f, int format, const struct state *st, const struct state_print *o);
 
+/* Add to a scan's JSON document what the state knows: "changes" (top
+ * level, changes_json), "scan.stale" {days, devices} (the count of stale
+ * devices), and "agent.id" / "agent.site" when given. Objects that are
+ * missing are created. 0 or -ENOMEM. */
+int state_annotate_json(struct cJSON *doc, const struct change_list *l, const struct state *st,
+                        uint64_t now, uint32_t stale_days, const char *agent_id,
+                        const char *site);
+
 /* Merge one scan's inventory seen at `now` (µs). Appends to *ret what
  * changed relative to the previous state (the caller initialises it to
  * zero and frees it with change_list_done). Random MACs are linked to

@@ -95,7 +95,8 @@ static const struct ckey keys[CK_MAX] = {
         [CK_PUSH_FORMAT] = KE("push.format", push.format, push_fmt_names),
         [CK_PUSH_INTERVAL] = KR("push.interval", T_SECS, push.interval, 1, YEAR_SECS),
         [CK_PUSH_SPOOL_MAX_MB] = KR("push.spool_max_mb", T_UINT, push.spool_max_mb, 1, 1048576),
-        [CK_PUSH_CONNECT_TIMEOUT] = KR("push.connect_timeout", T_SECS, push.connect_timeout, 0.001, 3600),
+        [CK_PUSH_CONNECT_TIMEOUT] = KR("push.connect_timeout", T_SECS, push.connect_timeout,
+                                       0.001, 3600),
         [CK_PUSH_TIMEOUT] = KR("push.timeout", T_SECS, push.timeout, 0.001, 3600),
 };
 
@@ -518,7 +519,8 @@ int config_parse(const char *name, const char *buf, size_t len, struct config *r
                                             "(there are [netinv] and [push])", name, lineno,
                                             printable(safe) ? safe : "?");
                         }
-                        snprintf(section, sizeof(section), "%s", strcmp(s + 1, "netinv") ? s + 1 : "");
+                        snprintf(section, sizeof(section), "%s",
+                                 strcmp(s + 1, "netinv") ? s + 1 : "");
                         continue;
                 }
                 char *eq = strchr(s, '=');

@@ -41,7 +41,8 @@ static cJSON *device_doc(const struct state_device *d, const struct state_print 
         static const char *const names[] = { "ipv4", "ipv6", "hostname", "os", "eol" };
         for (size_t i = 0; i < 5; i++) {
                 const char *v = latest(d, ks[i]);
-                cJSON_AddItemToObject(cur, names[i], v ? cJSON_CreateString(v) : cJSON_CreateNull());
+                cJSON_AddItemToObject(cur, names[i],
+                                      v ? cJSON_CreateString(v) : cJSON_CreateNull());
         }
         return j;
 }
@@ -267,4 +268,39 @@ int state_print(FILE *f, int format, const struct state *st, const struct state_
         if (r == 0 && (fflush(f) == EOF || ferror(f)))
                 r = -EIO;
         return r;
+}
+
+static cJSON *object(cJSON *doc, const char *name)
+{
+        cJSON *o = cJSON_GetObjectItemCaseSensitive(doc, name);
+        return cJSON_IsObject(o) ? o : cJSON_AddObjectToObject(doc, name);
+}
+
+int state_annotate_json(cJSON *doc, const struct change_list *l, const struct state *st,
+                        uint64_t now, uint32_t stale_days, const char *agent_id,
+                        const char *site)
+{
+        cJSON *agent = object(doc, "agent"), *scan = object(doc, "scan");
+        cJSON *ch = changes_json(l);
+        if (!agent || !scan || !ch) {
+                cJSON_Delete(ch);
+                return -ENOMEM;
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "changes");
+        cJSON_AddItemToObject(doc, "changes", ch);
+        if (agent_id) {
+                cJSON_DeleteItemFromObjectCaseSensitive(agent, "id");
+                cJSON_AddStringToObject(agent, "id", agent_id);
+        }
+        if (site) {
+                cJSON_DeleteItemFromObjectCaseSensitive(agent, "site");
+                cJSON_AddStringToObject(agent, "site", site);
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(scan, "stale");
+        cJSON *s = cJSON_AddObjectToObject(scan, "stale");
+        if (!s)
+                return -ENOMEM;
+        cJSON_AddNumberToObject(s, "days", stale_days);
+        cJSON_AddNumberToObject(s, "devices", (double)state_count_stale(st, now, stale_days));
+        return 0;
 }

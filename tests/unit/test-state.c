@@ -704,6 +704,23 @@ static void test_run(void)
         CHECK_INT(state_run_end(&r, true, T0, err, sizeof(err)), 0);
         CHECK_INT(r.lock_fd, -1);
 
+        /* What a scan document gains. */
+        struct state *s1 = state_new(0);
+        inv = inventory_new(0);
+        add_ip(inv, macA, "198.18.0.5", T0);
+        merge(s1, inv, T0, &ch);
+        cJSON *doc = cJSON_Parse("{\"schema\":\"netinv/1\",\"agent\":{\"hostname\":\"h\"}}");
+        CHECK_INT(state_annotate_json(doc, &ch, s1, T0 + 200 * DAY, 183, "id-1", "HQ"), 0);
+        char *txt = cJSON_PrintUnformatted(doc);
+        CHECK_STR(txt, "{\"schema\":\"netinv/1\",\"agent\":{\"hostname\":\"h\",\"id\":\"id-1\","
+                       "\"site\":\"HQ\"},\"scan\":{\"stale\":{\"days\":183,\"devices\":1}},"
+                       "\"changes\":[{\"kind\":\"new\",\"mac\":\"3c:d9:2b:00:00:05\","
+                       "\"before\":null,\"after\":\"198.18.0.5\"}]}");
+        free(txt);
+        cJSON_Delete(doc);
+        change_list_done(&ch);
+        state_free(s1);
+
         CHECK_INT(state_run_begin(dir, 0, T0, &r, err, sizeof(err)), 0);
         CHECK(r.st && r.st->n == 1);
         char id[40];
