@@ -62,12 +62,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 cJSON_free(s);
                 state_free(back);
         }
+        /* Merge an empty scan (the gone changes), then one with a known
+         * global MAC and a random MAC carrying every kind of link evidence
+         * the seeds hold, so the linking runs against damaged histories. */
         struct inventory *inv = inventory_new(0);
         struct change_list ch = { 0 };
         if (inv && state_merge(st, inv, 1900000000000000ull, &ch) != 0)
                 abort();
         change_list_done(&ch);
         inventory_free(inv);
+        inv = inventory_new(0);
+        if (inv) {
+                static const uint8_t glob[6] = { 0x00, 0x18, 0x00, 0x0b, 0xb0, 0x01 };
+                static const uint8_t rnd[6] = { 0x02, 0x18, 0x77, 0x0b, 0x86, 0x9c };
+                static const char *const kv[][2] = {
+                        { "dhcp.client_id", "ff00000b86" }, { "dhcpv6.duid", "000300010218" },
+                        { "dhcp.prl", "1,3,6,15" }, { "dhcp.vendor_class", "dhcpcd-9.4.1" },
+                };
+                struct obs o = { .source = PROTO_ARP, .kind = OBS_IPV4, .addr = { 198, 18, 0, 9 } };
+                memcpy(o.mac, glob, 6);
+                inventory_add(inv, &o, 1900000000000000ull);
+                memcpy(o.mac, rnd, 6);
+                inventory_add(inv, &o, 1900000000000000ull);
+                o = (struct obs){ .source = PROTO_DHCP, .kind = OBS_HOSTNAME, .val = "host-2950",
+                                  .val_len = 9 };
+                memcpy(o.mac, rnd, 6);
+                inventory_add(inv, &o, 1900000000000000ull);
+                for (size_t i = 0; i < 4; i++) {
+                        o = (struct obs){ .source = PROTO_DHCP, .kind = OBS_ATTR, .key = kv[i][0],
+                                          .val = kv[i][1], .val_len = (uint16_t)strlen(kv[i][1]) };
+                        memcpy(o.mac, rnd, 6);
+                        inventory_add(inv, &o, 1900000000000000ull);
+                }
+                if (state_merge(st, inv, 1900000100000000ull, &ch) != 0 || st->n > FUZZ_MAX_DEVICES)
+                        abort();
+                change_list_done(&ch);
+                inventory_free(inv);
+        }
         state_free(st);
         return 0;
 }
