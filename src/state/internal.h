@@ -22,6 +22,10 @@ void idx_sort(struct idx *x);
 /* The first entry with this key (and how many share it); NULL when none. */
 const struct idx_entry *idx_find(const struct idx *x, uint64_t key, size_t *ret_count);
 void idx_done(struct idx *x);
+/* The largest state file read or written: STATE_FILE_MAX (a variable so
+ * that the unit test can make it small). */
+extern size_t state_file_limit;
+
 /* Every MAC of every device. 0 or -ENOMEM. */
 int idx_macs(const struct state *st, struct idx *ret);
 

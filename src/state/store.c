@@ -22,6 +22,8 @@
 #include "internal.h"
 #include "netinv/util.h"
 
+size_t state_file_limit = STATE_FILE_MAX;
+
 static const char *const hist_names[SH_MAX] = {
         [SH_IPV4] = "ipv4", [SH_IPV6] = "ipv6", [SH_HOSTNAME] = "hostnames", [SH_OS] = "os",
         [SH_EOL] = "eol", [SH_CLIENT_ID] = "client_ids", [SH_DUID] = "duids",
@@ -332,7 +334,7 @@ static int read_all(int fd, char **ret, size_t *ret_len)
                 return -errno;
         if (!S_ISREG(sb.st_mode))
                 return -EINVAL;
-        if ((uint64_t)sb.st_size > STATE_FILE_MAX)
+        if ((uint64_t)sb.st_size > state_file_limit)
                 return -EFBIG;
         size_t cap = (size_t)sb.st_size + 1, len = 0;
         char *buf = malloc(cap);
@@ -553,22 +555,56 @@ static int atomic_write(const char *dir, const char *name, const char *buf, size
         return r;
 }
 
+static char *print_state(const struct state *st, size_t *ret_len)
+{
+        cJSON *root = state_to_json(st);
+        if (!root)
+                return NULL;
+        char *s = cJSON_Print(root);
+        cJSON_Delete(root);
+        if (s)
+                *ret_len = strlen(s);
+        return s;
+}
+
 int state_save(const struct state *st, const char *dir, uint64_t now)
 {
         struct state copy = *st;
+        struct state_device **order = NULL;
+        size_t len = 0;
+        int r;
+
         if (!copy.created)
                 copy.created = now;
         copy.updated = now;
-        cJSON *root = state_to_json(&copy);
-        if (!root)
-                return -ENOMEM;
-        char *s = cJSON_Print(root);
-        cJSON_Delete(root);
+        char *s = print_state(&copy, &len);
+        /* Histories full of escaped wire text can outgrow what a load
+         * accepts: then the file keeps the most recently seen devices that
+         * fit, so that it always loads. */
+        while (s && len + 1 > state_file_limit && copy.n) {
+                if (!order) {
+                        order = malloc(st->n * sizeof(*order));
+                        if (!order)
+                                break;
+                        memcpy(order, st->dev, st->n * sizeof(*order));
+                        qsort(order, st->n, sizeof(*order), cmp_last_seen_desc);
+                        copy.dev = order;
+                }
+                double fits = (double)state_file_limit / (double)len * 0.9;
+                size_t keep = (size_t)((double)copy.n * fits);
+                copy.n = keep < copy.n ? keep : copy.n - 1;
+                cJSON_free(s);
+                s = print_state(&copy, &len);
+        }
+        free(order);
         if (!s)
                 return -ENOMEM;
-        size_t len = strlen(s);
+        if (len + 1 > state_file_limit) {
+                cJSON_free(s);
+                return -EFBIG;
+        }
         s[len] = '\n';          /* cJSON's buffer holds the NUL: room for one byte */
-        int r = atomic_write(dir, STATE_FILE, s, len + 1, true);
+        r = atomic_write(dir, STATE_FILE, s, len + 1, true);
         cJSON_free(s);
         return r;
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/state/internal.h"     /* state_file_limit */
 #include "netinv/state.h"
 #include "netinv/util.h"
 #include "testlib.h"
@@ -477,6 +478,31 @@ static void test_save_load(void)
                 close(fd);
         CHECK_INT(state_save(st, tmpdir, T0 + 3 * DAY), 0);
         CHECK(access(p, F_OK) != 0);
+
+        /* A state too big for the file limit keeps the most recently seen
+         * devices that fit, and loads. */
+        struct state *big = state_new(0);
+        for (int i = 0; i < 200; i++) {
+                uint8_t m[6] = { 0x00, 0x22, 0x00, 0x00, (uint8_t)(i >> 8), (uint8_t)i };
+                char ip[32];
+                snprintf(ip, sizeof(ip), "198.18.3.%d", i % 250);
+                inv = inventory_new(0);
+                add_ip(inv, m, ip, T0 + (uint64_t)i * S);
+                merge(big, inv, T0 + (uint64_t)i * S, &ch);
+        }
+        state_file_limit = 20000;
+        CHECK_INT(state_save(big, tmpdir, T0 + DAY), 0);
+        CHECK_INT(big->n, 200);                         /* the caller's state is untouched */
+        struct state *small = NULL;
+        CHECK_INT(state_load(tmpdir, 0, &small, err, sizeof(err)), 0);
+        CHECK(small && small->n > 10 && small->n < 200);
+        static const uint8_t newest[6] = { 0x00, 0x22, 0x00, 0x00, 0x00, 199 };
+        static const uint8_t oldest[6] = { 0x00, 0x22, 0x00, 0x00, 0x00, 0 };
+        CHECK(small && state_find(small, newest) && !state_find(small, oldest));
+        state_file_limit = STATE_FILE_MAX;
+        state_free(small);
+        state_free(big);
+        CHECK_INT(state_save(st, tmpdir, T0 + 3 * DAY), 0);
 
         /* The printer's formats run and say what they should. */
         char *buf = NULL;
