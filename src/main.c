@@ -12,6 +12,7 @@ static void usage(FILE *f)
               "  scan IFACE          listen on IFACE and print every device seen\n"
               "  scan --read FILE    the same over a pcap/pcapng capture file\n"
               "  eol list|check|update   end-of-life tables (netinv eol --help)\n"
+              "  inventory           print the inventory merged from earlier scans\n"
               "\n"
               "  netinv --version    print the version\n"
               "  netinv COMMAND --help, man netinv(8)\n",
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
                 return cmd_scan(argc - 1, argv + 1);
         if (strcmp(c, "eol") == 0)
                 return cmd_eol(argc - 1, argv + 1);
+        if (strcmp(c, "inventory") == 0)
+                return cmd_inventory(argc - 1, argv + 1);
         if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
                 printf("netinv %s\n", NETINV_VERSION);
                 return NETINV_EXIT_OK;

@@ -7,7 +7,8 @@
 
 #define NETINV_EXIT_OK          0
 #define NETINV_EXIT_FAILURE     1       /* runtime error: permission, I/O, corrupt input */
-#define NETINV_EXIT_USAGE       2       /* the command line is wrong */
+#define NETINV_EXIT_USAGE       2       /* the command line or the config file is wrong */
+#define NETINV_EXIT_TEMPFAIL    75      /* EX_TEMPFAIL: another run holds the state lock */
 
 extern bool cmd_quiet;
 
@@ -21,5 +22,6 @@ int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_scan(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
 
 #endif
