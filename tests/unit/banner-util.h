@@ -8,6 +8,7 @@
 #ifndef NETINV_BANNER_UTIL_H
 #define NETINV_BANNER_UTIL_H
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
