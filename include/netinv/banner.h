@@ -35,7 +35,9 @@ enum dissect_res parse_ssh(struct cursor *c, const struct frame_ctx *ctx, struct
  * http.status, http.server, http.powered_by, http.www_authenticate,
  * http.location, http.title. */
 enum dissect_res parse_http(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
-/* The <title> of an HTML body (the first HTTP_TITLE_SCAN bytes of it). */
+/* The <title> of an HTML body (the first HTTP_TITLE_SCAN bytes of it):
+ * OK with http.title, IGNORED when there is no <title, TRUNCATED when the
+ * title is not closed in what is there. */
 enum dissect_res parse_http_title(struct cursor *c, const struct frame_ctx *ctx,
                                   struct obs_sink *s);
 
