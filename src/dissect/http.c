@@ -106,12 +106,12 @@ static void www_authenticate(struct obs_sink *s, const struct frame_ctx *ctx, st
         while (cur_ok(&v) && cur_left(&v) > 0 && realms < HTTP_REALMS_MAX) {
                 cur_peek_u8(&v, 0, &b);
                 if (lower(b) == 'r' && skip_lit(&v, "realm")) {
-                        while (cur_peek_u8(&v, 0, &b) && is_blank(b))
+                        while (cur_ok(&v) && cur_peek_u8(&v, 0, &b) && is_blank(b))
                                 cur_skip(&v, 1);
                         if (!cur_peek_u8(&v, 0, &b) || b != '=')
                                 continue;
                         cur_skip(&v, 1);
-                        while (cur_peek_u8(&v, 0, &b) && is_blank(b))
+                        while (cur_ok(&v) && cur_peek_u8(&v, 0, &b) && is_blank(b))
                                 cur_skip(&v, 1);
                         struct cursor val = v;
                         if (cur_peek_u8(&v, 0, &b) && b == '"') {
@@ -261,7 +261,7 @@ enum dissect_res parse_http_title(struct cursor *c, const struct frame_ctx *ctx,
 
         struct cursor body = *c;
         cur_limit(&body, HTTP_TITLE_SCAN);
-        for (;;) {
+        while (cur_ok(&body)) {         /* each round skips at least "<title" */
                 long at = find_ci(&body, "<title");
                 if (at < 0)
                         return DISSECT_IGNORED;         /* no title in what is here */
@@ -272,6 +272,8 @@ enum dissect_res parse_http_title(struct cursor *c, const struct frame_ctx *ctx,
                         break;
                 /* "<titles>" or the like: not the tag, look further */
         }
+        if (!cur_ok(&body))
+                return DISSECT_TRUNCATED;
         long gt = cur_find(&body, '>');         /* attributes, if any, end here */
         if (gt < 0)
                 return DISSECT_TRUNCATED;
