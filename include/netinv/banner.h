@@ -55,6 +55,11 @@ enum dissect_res ntlmssp_challenge(struct cursor *c, const struct frame_ctx *ctx
                                    struct obs_sink *s, enum proto src);
 /* The same with the dissector shape, source PROTO_SMB. */
 enum dissect_res parse_ntlmssp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
+/* The server's first CredSSP TSRequest of RDP NLA (MS-CSSP §2.2.1), as it
+ * comes out of TLS: rdp.credssp_version, and the ntlm.* keys of the
+ * CHALLENGE in its negoTokens, source PROTO_RDP. */
+enum dissect_res parse_rdp_credssp(struct cursor *c, const struct frame_ctx *ctx,
+                                   struct obs_sink *s);
 
 /* An SNMP v1/v2c GetResponse (RFC 3416 §3, BER per X.690) in one UDP
  * payload. snmp.version, snmp.sys_descr, snmp.sys_object_id, snmp.sys_name.

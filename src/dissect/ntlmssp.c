@@ -28,6 +28,11 @@
  *   ntlm.dns_tree          MsvAvDnsTreeName (5)
  * A field that points past the window is TRUNCATED (the caller decides
  * whether its window was whole); a TargetInfo without MsvAvEOL is MALFORMED.
+ *
+ * RDP: with Network Level Authentication the server's first TSRequest
+ * (MS-CSSP §2.2.1, DER, inside TLS after the X.224 exchange) carries the same
+ * CHALLENGE in negoTokens; parse_rdp_credssp reads it (source PROTO_RDP) and
+ * records rdp.credssp_version, the TSRequest version (2..6).
  */
 #include "netinv/banner.h"
 
@@ -48,6 +53,14 @@
 #define NTLM_AV_DNS_DOMAIN      4
 #define NTLM_AV_DNS_TREE        5
 #define NTLM_AV_PAIRS_MAX       32u             /* Windows sends 6-8 */
+
+/* MS-CSSP §2.2.1 TSRequest fields (context tags) and DER types (X.690). */
+#define CSSP_VERSION            0xa0
+#define CSSP_NEGO_TOKENS        0xa1
+#define CSSP_NEGO_TOKEN         0xa0    /* inside NegoData */
+#define DER_INTEGER             0x02
+#define DER_OCTETS              0x04
+#define DER_SEQUENCE            0x30
 
 /* The flags smbclient 4.17 puts in its NEGOTIATE (0x62088215): UNICODE,
  * REQUEST_TARGET, SIGN, NTLM, ALWAYS_SIGN, EXTENDED_SESSIONSECURITY,
@@ -208,6 +221,63 @@ enum dissect_res ntlmssp_challenge(struct cursor *c, const struct frame_ctx *ctx
 enum dissect_res parse_ntlmssp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s)
 {
         return ntlmssp_challenge(c, ctx, s, PROTO_SMB);
+}
+
+/* One DER TLV that must carry `want`, inside a window known whole. */
+static bool der(struct cursor *c, uint8_t want, struct cursor *ret_val)
+{
+        uint8_t tag;
+        return ber_tlv(c, &tag, ret_val) == DISSECT_OK && tag == want;
+}
+
+/* negoTokens [1] NegoData: SEQUENCE OF SEQUENCE { negoToken [0] OCTET STRING };
+ * the first token is the NTLMSSP message. */
+static enum dissect_res nego_tokens(struct cursor f, const struct frame_ctx *ctx,
+                                    struct obs_sink *s)
+{
+        struct cursor list, item, tagged, tok;
+        if (!der(&f, DER_SEQUENCE, &list) || !der(&list, DER_SEQUENCE, &item) ||
+            !der(&item, CSSP_NEGO_TOKEN, &tagged) || !der(&tagged, DER_OCTETS, &tok))
+                return DISSECT_MALFORMED;
+        enum dissect_res r = ntlmssp_challenge(&tok, ctx, s, PROTO_RDP);
+        return r == DISSECT_TRUNCATED ? DISSECT_MALFORMED : r;  /* the token was whole */
+}
+
+enum dissect_res parse_rdp_credssp(struct cursor *c, const struct frame_ctx *ctx,
+                                   struct obs_sink *s)
+{
+        struct cursor req, f, v;
+        uint8_t tag;
+        enum dissect_res res = DISSECT_IGNORED;
+
+        enum dissect_res r = ber_tlv(c, &tag, &req);
+        if (r != DISSECT_OK)
+                return r;
+        if (tag != DER_SEQUENCE)
+                return DISSECT_IGNORED;
+        /* version [0], negoTokens [1], authInfo [2], pubKeyAuth [3],
+         * errorCode [4], clientNonce [5]: at most one of each */
+        for (unsigned i = 0; i < 6 && cur_ok(&req) && cur_left(&req) > 0; i++) {
+                if (ber_tlv(&req, &tag, &f) != DISSECT_OK)
+                        return DISSECT_MALFORMED;       /* runs past the whole TSRequest */
+                if (tag == CSSP_VERSION) {
+                        if (!der(&f, DER_INTEGER, &v) || cur_left(&v) == 0 || cur_left(&v) > 4)
+                                return DISSECT_MALFORMED;
+                        uint32_t ver = 0;
+                        while (cur_ok(&v) && cur_left(&v) > 0)
+                                ver = (ver << 8) | cur_u8(&v);
+                        char text[12];
+                        int w = snprintf(text, sizeof(text), "%u", ver);
+                        obs_attr(s, ctx->src_mac, PROTO_RDP, "rdp.credssp_version", text,
+                                 (size_t)w);
+                        res = DISSECT_OK;
+                } else if (tag == CSSP_NEGO_TOKENS) {
+                        r = nego_tokens(f, ctx, s);
+                        if (r != DISSECT_OK)
+                                return r;
+                }
+        }
+        return res;
 }
 
 ssize_t ntlmssp_negotiate(uint8_t *buf, size_t cap)

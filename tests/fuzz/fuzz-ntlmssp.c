@@ -1,7 +1,8 @@
 /* fuzz-ntlmssp.c - parse_ntlmssp over arbitrary bytes taken as an NTLMSSP
- * CHALLENGE message. Seeds in corpus/ntlmssp/ are Samba's CHALLENGE cut from
+ * CHALLENGE message, or parse_rdp_credssp when they start with a DER
+ * SEQUENCE (0x30). Seeds in corpus/ntlmssp/ are Samba's CHALLENGE cut from
  * banner-smb2-samba.pcap and the hand-built Windows-layout messages of
- * test-ntlmssp.c.
+ * test-ntlmssp.c, and FreeRDP's TSRequest (tests/data/responses).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,11 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ctx.sport = 137;
         cur_init(&c, data, size);
         obs_sink_reset(&sink);
-        enum dissect_res r = parse_ntlmssp(&c, &ctx, &sink);
+        /* A DER SEQUENCE is a CredSSP TSRequest; anything else an NTLMSSP message. */
+        enum dissect_res r = size > 0 && data[0] == 0x30 ? parse_rdp_credssp(&c, &ctx, &sink)
+                                                        : parse_ntlmssp(&c, &ctx, &sink);
         if ((unsigned)r >= DISSECT_RES_MAX || cur_pos(&c) > size)
                 abort();
         for (size_t i = 0; i < sink.n; i++)
-                if (sink.obs[i].val_len > OBS_VALUE_MAX || sink.obs[i].source != PROTO_SMB ||
+                if (sink.obs[i].val_len > OBS_VALUE_MAX || (sink.obs[i].source != PROTO_SMB && sink.obs[i].source != PROTO_RDP) ||
                     memcmp(sink.obs[i].mac, ctx.src_mac, 6) != 0)
                         abort();
         return 0;

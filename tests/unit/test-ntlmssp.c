@@ -278,9 +278,55 @@ static void edges(void)
         CHECK_INT(t_parse(parse_ntlmssp, m, 0, &s), DISSECT_TRUNCATED);
 }
 
+/* FreeRDP 2.11.7 shadow server's TSRequest (banner-rdp.sh): the decrypted
+ * bytes as they came out of TLS. */
+static void rdp(void)
+{
+        uint8_t m[512];
+        FILE *f = fopen(t_data("responses/rdp-credssp-freerdp.bin"), "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        size_t n = fread(m, 1, sizeof(m), f);
+        fclose(f);
+        CHECK_INT(n, 162);
+        CHECK_INT(t_parse(parse_rdp_credssp, m, n, &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.credssp_version"), "6");
+        /* FreeRDP says it is Windows 7 SP1 */
+        CHECK_STR(t_val(&s, "ntlm.os_version"), "6.1.7601");
+        CHECK_STR(t_val(&s, "ntlm.netbios_computer"), "VM");
+        CHECK_STR(t_val(&s, "ntlm.netbios_domain"), "VM");
+        CHECK_STR(t_val(&s, "ntlm.dns_computer"), "vm");
+        CHECK_STR(t_val(&s, "ntlm.dns_domain"), "vm");
+        CHECK_INT(s.n, 6);
+        for (size_t i = 0; i < s.n; i++)
+                CHECK(s.obs[i].source == PROTO_RDP);
+        t_sweep_parser(parse_rdp_credssp, m, n);
+        /* the TSRequest is whole: a token running past its container lies */
+        uint8_t bad[512];
+        memcpy(bad, m, n);
+        bad[17] = 0x7f;                                 /* OCTET STRING length */
+        CHECK_INT(t_parse(parse_rdp_credssp, bad, n, &s), DISSECT_MALFORMED);
+        memcpy(bad, m, n);
+        bad[6] = 0x05;                  /* version INTEGER longer than its [0] */
+        CHECK_INT(t_parse(parse_rdp_credssp, bad, n, &s), DISSECT_MALFORMED);
+        /* version only (an answer without NLA tokens) */
+        static const uint8_t ver_only[] = { 0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x03 };
+        CHECK_INT(t_parse(parse_rdp_credssp, ver_only, sizeof(ver_only), &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.credssp_version"), "3");
+        CHECK_INT(s.n, 1);
+        /* errorCode only; not a SEQUENCE; cut */
+        static const uint8_t err_only[] = { 0x30, 0x08, 0xa4, 0x06, 0x02, 0x04, 0xc0, 0, 0, 0x6d };
+        CHECK_INT(t_parse(parse_rdp_credssp, err_only, sizeof(err_only), &s), DISSECT_IGNORED);
+        CHECK_INT(t_parse(parse_rdp_credssp, "\x04\x00", 2, &s), DISSECT_IGNORED);
+        CHECK_INT(t_parse(parse_rdp_credssp, m, 40, &s), DISSECT_TRUNCATED);
+        CHECK_INT(t_parse(parse_rdp_credssp, "", 0, &s), DISSECT_TRUNCATED);
+}
+
 int main(void)
 {
         samba();
+        rdp();
         windows();
         utf16();
         edges();
