@@ -183,9 +183,11 @@ static bool status_line(struct cursor line, struct cursor *ret_code)
                         return false;
         if (cur_left(&line) > 0 && cur_u8(&line) != ' ')
                 return false;
+        if (!cur_ok(&line))
+                return false;
         code.end = code.off + 3;
         *ret_code = code;
-        return cur_ok(&line);
+        return true;
 }
 
 enum dissect_res parse_http(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s)

@@ -92,8 +92,10 @@ static bool ber_int(struct cursor v, int32_t *ret)
         uint32_t u = (x & 0x80) ? (0xffffff00u | x) : x;
         for (size_t i = 1; i < n; i++)
                 u = (u << 8) | cur_u8(&v);
+        if (!cur_ok(&v))
+                return false;
         memcpy(ret, &u, sizeof(*ret));
-        return cur_ok(&v);
+        return true;
 }
 
 /* OID content (X.690 §8.19) as dotted text into buf (cut to fit); false when
