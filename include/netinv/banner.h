@@ -61,6 +61,16 @@ enum dissect_res parse_ntlmssp(struct cursor *c, const struct frame_ctx *ctx, st
 enum dissect_res parse_rdp_credssp(struct cursor *c, const struct frame_ctx *ctx,
                                    struct obs_sink *s);
 
+/* The X.224 Connection Confirm of RDP (MS-RDPBCGR §2.2.1.2) in its TPKT:
+ * the selectedProtocol (PROTOCOL_RDP 0, _SSL 1, _HYBRID 2 = NLA, _RDSTLS 4,
+ * _HYBRID_EX 8) or the failureCode; the other written 0. For the prober,
+ * which goes on with TLS (and parse_rdp_credssp) when HYBRID was chosen. */
+enum dissect_res rdp_x224_confirm(struct cursor *c, uint32_t *ret_protocol,
+                                  uint32_t *ret_failure);
+/* The same as observations: rdp.protocol or rdp.neg_failure. */
+enum dissect_res parse_rdp_x224(struct cursor *c, const struct frame_ctx *ctx,
+                                struct obs_sink *s);
+
 /* An SNMP v1/v2c GetResponse (RFC 3416 §3, BER per X.690) in one UDP
  * payload. snmp.version, snmp.sys_descr, snmp.sys_object_id, snmp.sys_name.
  * The community is never recorded. */
@@ -89,6 +99,13 @@ ssize_t smb2_negotiate_request(uint8_t *buf, size_t cap, const uint8_t client_gu
 ssize_t smb2_session_setup_ntlm_negotiate(uint8_t *buf, size_t cap, uint64_t message_id);
 /* NTLMSSP NEGOTIATE message (MS-NLMP §2.2.1.1), no domain or workstation. */
 ssize_t ntlmssp_negotiate(uint8_t *buf, size_t cap);
+
+/* RDP X.224 Connection Request with RDP_NEG_REQ asking for `protocols`
+ * (MS-RDPBCGR §2.2.1.1; 3 = SSL | HYBRID), 19 bytes. */
+ssize_t rdp_x224_request(uint8_t *buf, size_t cap, uint32_t protocols);
+/* The client's first CredSSP TSRequest (MS-CSSP §2.2.1), version 6, carrying
+ * ntlmssp_negotiate(); sent inside TLS. 57 bytes. */
+ssize_t rdp_credssp_negotiate(uint8_t *buf, size_t cap);
 
 /* SNMP v2c GetRequest (RFC 3416 §4.2.1) for `n_oids` OIDs, each given as
  * `oid_len[i]` arcs in `oids[i]` (at most SNMP_OID_ARCS_MAX arcs, the first

@@ -32,7 +32,10 @@
  * RDP: with Network Level Authentication the server's first TSRequest
  * (MS-CSSP §2.2.1, DER, inside TLS after the X.224 exchange) carries the same
  * CHALLENGE in negoTokens; parse_rdp_credssp reads it (source PROTO_RDP) and
- * records rdp.credssp_version, the TSRequest version (2..6).
+ * records rdp.credssp_version, the TSRequest version (2..6). Before TLS,
+ * the X.224 Connection Confirm (MS-RDPBCGR §2.2.1.2) says which security the
+ * server chose (parse_rdp_x224: rdp.protocol, rdp.neg_failure); the requests
+ * for both steps are built here too.
  */
 #include "netinv/banner.h"
 
@@ -273,8 +276,8 @@ enum dissect_res parse_rdp_credssp(struct cursor *c, const struct frame_ctx *ctx
                         res = DISSECT_OK;
                 } else if (tag == CSSP_NEGO_TOKENS) {
                         r = nego_tokens(f, ctx, s);
-                        if (r != DISSECT_OK)
-                                return r;
+                        if (r == DISSECT_MALFORMED)
+                                return r;       /* IGNORED: a token that is no CHALLENGE */
                 }
         }
         return res;
@@ -298,4 +301,122 @@ ssize_t ntlmssp_negotiate(uint8_t *buf, size_t cap)
                 return -ENOSPC;
         memcpy(buf, msg, sizeof(msg));
         return (ssize_t)sizeof(msg);
+}
+
+/* ---- RDP: X.224 connection (MS-RDPBCGR §2.2.1.1, §2.2.1.2) ---- */
+
+#define TPKT_VERSION            3       /* RFC 1006 §6 */
+#define X224_CR                 0xe0    /* ITU-T X.224 §13.3: Connection Request */
+#define X224_CC                 0xd0    /* Connection Confirm */
+#define RDP_NEG_RSP             0x02    /* MS-RDPBCGR §2.2.1.2.1 */
+#define RDP_NEG_FAILURE         0x03    /* §2.2.1.2.2 */
+#define RDP_NEG_LEN             8
+
+enum dissect_res rdp_x224_confirm(struct cursor *c, uint32_t *ret_protocol,
+                                  uint32_t *ret_failure)
+{
+        uint8_t ver = cur_u8(c);
+        cur_skip(c, 1);
+        uint16_t len = cur_be16(c);
+        if (!cur_ok(c))
+                return DISSECT_TRUNCATED;
+        if (ver != TPKT_VERSION)
+                return DISSECT_IGNORED;
+        if (len < 4 + 7)
+                return DISSECT_MALFORMED;
+        struct cursor t = cur_sub(c, (size_t)len - 4);
+        if (!cur_ok(c))
+                return DISSECT_TRUNCATED;
+        uint8_t li = cur_u8(&t);
+        uint8_t code = cur_u8(&t);
+        cur_skip(&t, 5);                                /* dst-ref, src-ref, class */
+        if (!cur_ok(&t) || li < 6 || (code & 0xf0) != X224_CC)
+                return DISSECT_MALFORMED;
+        if (li == 6) {                                  /* no RDP_NEG_*: standard RDP */
+                *ret_protocol = 0;
+                *ret_failure = 0;
+                return DISSECT_OK;
+        }
+        uint8_t type = cur_u8(&t);
+        cur_skip(&t, 1);                                /* flags */
+        uint16_t nlen = cur_le16(&t);
+        uint32_t v = cur_le32(&t);
+        if (!cur_ok(&t) || nlen != RDP_NEG_LEN)
+                return DISSECT_MALFORMED;
+        if (type == RDP_NEG_RSP) {
+                *ret_protocol = v;
+                *ret_failure = 0;
+        } else if (type == RDP_NEG_FAILURE) {
+                *ret_protocol = 0;
+                *ret_failure = v;
+        } else {
+                return DISSECT_MALFORMED;
+        }
+        return DISSECT_OK;
+}
+
+enum dissect_res parse_rdp_x224(struct cursor *c, const struct frame_ctx *ctx,
+                                struct obs_sink *s)
+{
+        /* §2.2.1.1.1 requestedProtocols / selectedProtocol values */
+        static const char *const protocols[] = {
+                [0] = "rdp", [1] = "ssl", [2] = "hybrid", [4] = "rdstls", [8] = "hybrid_ex",
+        };
+        /* §2.2.1.2.2 failureCode values */
+        static const char *const failures[] = {
+                [1] = "ssl_required_by_server", [2] = "ssl_not_allowed_by_server",
+                [3] = "ssl_cert_not_on_server", [4] = "inconsistent_flags",
+                [5] = "hybrid_required_by_server", [6] = "ssl_with_user_auth_required_by_server",
+        };
+        uint32_t proto, fail;
+        char text[16];
+        const char *v;
+
+        enum dissect_res r = rdp_x224_confirm(c, &proto, &fail);
+        if (r != DISSECT_OK)
+                return r;
+        if (fail) {
+                v = fail < sizeof(failures) / sizeof(failures[0]) && failures[fail]
+                            ? failures[fail] : NULL;
+                if (!v)
+                        snprintf(text, sizeof(text), "0x%08x", fail);
+                obs_attr_str(s, ctx->src_mac, PROTO_RDP, "rdp.neg_failure", v ? v : text);
+                return DISSECT_OK;
+        }
+        v = proto < sizeof(protocols) / sizeof(protocols[0]) && protocols[proto] ? protocols[proto]
+                                                                                   : NULL;
+        if (!v)
+                snprintf(text, sizeof(text), "0x%08x", proto);
+        obs_attr_str(s, ctx->src_mac, PROTO_RDP, "rdp.protocol", v ? v : text);
+        return DISSECT_OK;
+}
+
+ssize_t rdp_x224_request(uint8_t *buf, size_t cap, uint32_t protocols)
+{
+        /* TPKT, X.224 CR (LI 14, no cookie), RDP_NEG_REQ (§2.2.1.1.1) */
+        static const uint8_t head[] = { TPKT_VERSION, 0, 0, 19, 14, X224_CR, 0, 0, 0, 0, 0,
+                                        0x01, 0, RDP_NEG_LEN, 0 };
+        if (cap < 19)
+                return -ENOSPC;
+        memcpy(buf, head, sizeof(head));
+        for (int i = 0; i < 4; i++)
+                buf[15 + i] = (uint8_t)(protocols >> (8 * i));
+        return 19;
+}
+
+ssize_t rdp_credssp_negotiate(uint8_t *buf, size_t cap)
+{
+        /* TSRequest { version [0] 6, negoTokens [1] { { [0] OCTET STRING
+         * NTLMSSP NEGOTIATE } } } (MS-CSSP §2.2.1); every length short form. */
+        static const uint8_t head[] = {
+                DER_SEQUENCE, 0x37, CSSP_VERSION, 0x03, DER_INTEGER, 0x01, 0x06,
+                CSSP_NEGO_TOKENS, 0x30, DER_SEQUENCE, 0x2e, DER_SEQUENCE, 0x2c,
+                CSSP_NEGO_TOKEN, 0x2a, DER_OCTETS, 0x28,
+        };
+        if (cap < sizeof(head) + 40)
+                return -ENOSPC;
+        memcpy(buf, head, sizeof(head));
+        if (ntlmssp_negotiate(buf + sizeof(head), 40) != 40)
+                return -ENOSPC;
+        return (ssize_t)(sizeof(head) + 40);
 }

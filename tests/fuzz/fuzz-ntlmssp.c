@@ -1,8 +1,9 @@
 /* fuzz-ntlmssp.c - parse_ntlmssp over arbitrary bytes taken as an NTLMSSP
- * CHALLENGE message, or parse_rdp_credssp when they start with a DER
- * SEQUENCE (0x30). Seeds in corpus/ntlmssp/ are Samba's CHALLENGE cut from
- * banner-smb2-samba.pcap and the hand-built Windows-layout messages of
- * test-ntlmssp.c, and FreeRDP's TSRequest (tests/data/responses).
+ * CHALLENGE message, parse_rdp_credssp when they start with a DER SEQUENCE
+ * (0x30), parse_rdp_x224 when with a TPKT version (0x03). Seeds in
+ * corpus/ntlmssp/ are Samba's CHALLENGE cut from banner-smb2-samba.pcap, the
+ * hand-built Windows-layout messages of test-ntlmssp.c, and FreeRDP's
+ * TSRequest and Connection Confirm (tests/data/responses).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,9 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ctx.sport = 137;
         cur_init(&c, data, size);
         obs_sink_reset(&sink);
-        /* A DER SEQUENCE is a CredSSP TSRequest; anything else an NTLMSSP message. */
-        enum dissect_res r = size > 0 && data[0] == 0x30 ? parse_rdp_credssp(&c, &ctx, &sink)
-                                                        : parse_ntlmssp(&c, &ctx, &sink);
+        /* A DER SEQUENCE is a CredSSP TSRequest, a TPKT an X.224 Connection
+         * Confirm; anything else an NTLMSSP message. */
+        enum dissect_res r;
+        if (size > 0 && data[0] == 0x30)
+                r = parse_rdp_credssp(&c, &ctx, &sink);
+        else if (size > 0 && data[0] == 0x03)
+                r = parse_rdp_x224(&c, &ctx, &sink);
+        else
+                r = parse_ntlmssp(&c, &ctx, &sink);
         if ((unsigned)r >= DISSECT_RES_MAX || cur_pos(&c) > size)
                 abort();
         for (size_t i = 0; i < sink.n; i++)

@@ -323,10 +323,77 @@ static void rdp(void)
         CHECK_INT(t_parse(parse_rdp_credssp, "", 0, &s), DISSECT_TRUNCATED);
 }
 
+/* FreeRDP's X.224 Connection Confirm, and the requests that got the answers. */
+static void rdp_x224(void)
+{
+        uint8_t m[64];
+        FILE *f = fopen(t_data("responses/rdp-x224-confirm-freerdp.bin"), "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        size_t n = fread(m, 1, sizeof(m), f);
+        fclose(f);
+        CHECK_INT(n, 19);
+        CHECK_INT(t_parse(parse_rdp_x224, m, n, &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.protocol"), "hybrid");
+        CHECK_INT(s.n, 1);
+        CHECK(s.obs[0].source == PROTO_RDP);
+        t_sweep_parser(parse_rdp_x224, m, n);
+        /* failure: NLA required; no RDP_NEG_RSP (old servers); an unknown value */
+        static const uint8_t fail[] = { 3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0,
+                                        3, 0, 8, 0, 5, 0, 0, 0 };
+        CHECK_INT(t_parse(parse_rdp_x224, fail, sizeof(fail), &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.neg_failure"), "hybrid_required_by_server");
+        CHECK(t_val(&s, "rdp.protocol") == NULL);
+        static const uint8_t old[] = { 3, 0, 0, 11, 6, 0xd0, 0, 0, 0x12, 0x34, 0 };
+        CHECK_INT(t_parse(parse_rdp_x224, old, sizeof(old), &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.protocol"), "rdp");
+        uint8_t odd[19];
+        memcpy(odd, m, 19);
+        odd[15] = 0x10;
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.protocol"), "0x00000010");
+        odd[13] = 9;                                    /* RDP_NEG length not 8 */
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_MALFORMED);
+        odd[13] = 8;
+        odd[11] = 7;                                    /* unknown type */
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_MALFORMED);
+        odd[5] = 0xe0;                                  /* a request, not a confirm */
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_MALFORMED);
+        odd[3] = 200;                                   /* TPKT length past the end */
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_TRUNCATED);
+        odd[0] = 4;
+        CHECK_INT(t_parse(parse_rdp_x224, odd, sizeof(odd), &s), DISSECT_IGNORED);
+        CHECK_INT(t_parse(parse_rdp_x224, "\x03\x00\x00\x05\x06", 5, &s),
+                  DISSECT_MALFORMED);
+        CHECK_INT(t_parse(parse_rdp_x224, "", 0, &s), DISSECT_TRUNCATED);
+
+        /* what banner-rdp.sh's client sent: X.224 CR for SSL | HYBRID, and the
+         * TSRequest with smbclient's NTLMSSP NEGOTIATE */
+        static const uint8_t cr[] = { 0x03, 0x00, 0x00, 0x13, 0x0e, 0xe0, 0, 0, 0, 0, 0,
+                                      0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00 };
+        uint8_t buf[128];
+        CHECK_INT(rdp_x224_request(buf, sizeof(buf), 3), 19);
+        CHECK(memcmp(buf, cr, sizeof(cr)) == 0);
+        CHECK_INT(rdp_x224_request(buf, 18, 3), -ENOSPC);
+        static const uint8_t ts_head[] = { 0x30, 0x37, 0xa0, 0x03, 0x02, 0x01, 0x06, 0xa1, 0x30,
+                                           0x30, 0x2e, 0x30, 0x2c, 0xa0, 0x2a, 0x04, 0x28 };
+        uint8_t ng[40];
+        CHECK_INT(rdp_credssp_negotiate(buf, sizeof(buf)), 57);
+        CHECK_INT(ntlmssp_negotiate(ng, sizeof(ng)), 40);
+        CHECK(memcmp(buf, ts_head, sizeof(ts_head)) == 0 && memcmp(buf + 17, ng, 40) == 0);
+        CHECK_INT(rdp_credssp_negotiate(buf, 56), -ENOSPC);
+        /* our own request is no answer to us: it carries a NEGOTIATE */
+        CHECK_INT(t_parse(parse_rdp_credssp, buf, 57, &s), DISSECT_OK);
+        CHECK_STR(t_val(&s, "rdp.credssp_version"), "6");
+        CHECK(t_val(&s, "ntlm.os_version") == NULL);
+}
+
 int main(void)
 {
         samba();
         rdp();
+        rdp_x224();
         windows();
         utf16();
         edges();
