@@ -93,6 +93,8 @@ enum dissect_res dissect_icmp6(struct cursor *c, const struct frame_ctx *ctx, st
 enum dissect_res dissect_lldp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 enum dissect_res dissect_cdp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 enum dissect_res dissect_ssdp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
+/* NBNS NODE STATUS responses (UDP 137; nbns.c). */
+enum dissect_res dissect_nbns(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 
 /* Ports and ethertypes the demux routes on. */
 #define ETHERTYPE_IPV4          0x0800

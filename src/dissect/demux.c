@@ -293,6 +293,8 @@ enum dissect_res dissect_udp(struct cursor *c, struct frame_ctx *ctx, struct obs
                 return dissect_dns(c, ctx, s);
         if (either_port(ctx, PORT_SSDP))
                 return dissect_ssdp(c, ctx, s);
+        if (ctx->sport == PORT_NBNS && ctx->ip_version == 4)
+                return dissect_nbns(c, ctx, s);
         return DISSECT_IGNORED;
 }
 
