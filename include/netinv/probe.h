@@ -40,9 +40,11 @@ struct inventory;
 #define PROBE_RETRIES_DEFAULT   1u
 #define PROBE_RETRIES_MAX       10u
 /* How long to wait for an answer before the retry, and after the last
- * send. ARP answers on a LAN come within a millisecond; 300 ms leaves
- * room for a loaded host or a Wi-Fi station waking up. */
-#define PROBE_TIMEOUT_MS_DEFAULT 300u
+ * send. ARP answers on a wired LAN come within a millisecond; a Wi-Fi
+ * station in power save hears a broadcast only after its DTIM beacon
+ * (100-300 ms), and with one retry it has two timeouts (400 ms) to answer
+ * the first request. */
+#define PROBE_TIMEOUT_MS_DEFAULT 200u
 #define PROBE_TIMEOUT_MS_MAX    60000u
 /* A pacer may catch up this much after the loop woke late (poll latency),
  * as a burst: at most 1 + rate/PROBE_BURST_DIV packets back to back. */

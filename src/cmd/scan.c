@@ -97,7 +97,7 @@ static void usage(FILE *f)
               "      --force            allow ranges larger than a /16 or outside the subnets\n"
               "      --rate PPS         packets per second, all probes together (default 4000)\n"
               "      --retries N        extra requests to an address that did not answer (default 1)\n"
-              "      --timeout MS       wait for an answer, after each request (default 300)\n"
+              "      --timeout MS       wait for an answer, after each request (default 200)\n"
               "      --dry-run          print the scan plan and send nothing\n"
               "  -d, --duration SEC     listen this long (default: until the probes are done;\n"
               "                         30 with --passive)\n"
@@ -380,9 +380,9 @@ static int run_capture(const struct scan_opts *o, struct capture *cap, struct pi
                         }
                         if (r != 0) {
                                 probing = false;
-                                wake = deadline;
                                 if (!o->duration_set)
                                         deadline = now;     /* read what is queued, then stop */
+                                wake = deadline;
                         }
                         if (show && (now - last_progress >= SCAN_PROGRESS_US || !probing)) {
                                 progress(pl->sweep, !probing);

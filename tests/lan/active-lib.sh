@@ -117,11 +117,12 @@ nia_tune() {
         nia_raise net.ipv4.neigh.default.gc_thresh3 $((n * 16 + 4096))
 }
 
-# nia_peer_ip K: the address of peer K (1..), in 198.18.0.0/16: K=1..254 → 198.18.0.K,
-# then 198.18.1.1.. and so on (no .0, no .255).
+# nia_peer_ip K: the address of peer K (1..), in 198.18.0.0/16: K=1..254 → 198.18.B.K,
+# then 198.18.B+1.1.. and so on (no .0, no .255), B = $NIA_BASE (default 0).
+NIA_BASE=${NIA_BASE:-0}
 nia_peer_ip() {
         local k=$(($1 - 1))
-        echo "198.18.$((k / 254)).$((k % 254 + 1))"
+        echo "198.18.$((NIA_BASE + k / 254)).$((k % 254 + 1))"
 }
 
 nia_peer_mac() {
