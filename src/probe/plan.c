@@ -206,7 +206,8 @@ int probe_plan_build(const struct probe_iface *ifc, const struct ip4_net *ranges
                         p.targets[p.n_targets++] = (struct probe_target){ a, own ? own->addr : 0 };
                 }
         }
-        qsort(p.targets, p.n_targets, sizeof(*p.targets), cmp_target);
+        if (p.n_targets)
+                qsort(p.targets, p.n_targets, sizeof(*p.targets), cmp_target);
         size_t w = 0;
         for (size_t i = 0; i < p.n_targets; i++)
                 if (!w || p.targets[w - 1].ip != p.targets[i].ip)

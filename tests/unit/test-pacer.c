@@ -28,17 +28,18 @@ static void simulate(struct pacer *p, struct sim *s, uint64_t tick,
 {
         uint64_t now = T0;
         uint64_t *pending_at = calloc(p->n ? p->n : 1, sizeof(*pending_at));
-        size_t attempts = 0;
+        size_t attempts = 0, npending = 0;
         memset(s, 0, sizeof(*s));
         s->cap = 1024;
         s->send_ts = malloc(s->cap * sizeof(*s->send_ts));
         s->send_target = malloc(s->cap * sizeof(*s->send_target));
         for (int guard = 0; guard < 10000000; guard++) {
                 /* Deliver answers that arrived by now. */
-                for (uint32_t t = 0; t < p->n; t++)
+                for (uint32_t t = 0; npending && t < p->n; t++)
                         if (pending_at[t] && pending_at[t] <= now) {
                                 pacer_answered(p, t);
                                 pending_at[t] = 0;
+                                npending--;
                         }
                 uint32_t t;
                 uint64_t until = 0;
@@ -62,15 +63,17 @@ static void simulate(struct pacer *p, struct sim *s, uint64_t tick,
                         s->send_ts[s->n_sends] = now;
                         s->send_target[s->n_sends++] = t;
                         pacer_sent(p, t, now);
-                        if (answers && answers(t) && !pending_at[t] && !p->answered[t])
+                        if (answers && answers(t) && !pending_at[t] && !p->answered[t]) {
                                 pending_at[t] = now + answer_delay;
+                                npending++;
+                        }
                         continue;
                 }
                 CHECK(until > now);
                 uint64_t next = now + tick;
                 if (until < next)
                         next = until;
-                for (uint32_t k = 0; k < p->n; k++)
+                for (uint32_t k = 0; npending && k < p->n; k++)
                         if (pending_at[k] && pending_at[k] > now && pending_at[k] < next)
                                 next = pending_at[k];
                 now = next;
