@@ -9,7 +9,8 @@
 # Checks:
 #   --dry-run           prints the plan (509 addresses, at most 1018 packets) and sends nothing
 #   safety              --range outside the subnets, or larger than a /16, is refused (exit 2)
-#                       and sends nothing
+#                       and sends nothing; so are bad --rate/--retries/--timeout/--range/
+#                       --exclude values and contradictions (--passive --range)
 #   the sweep           all 254 peers found with their own MAC and address (arp.alive), in a
 #                       few seconds; the scanner sent at most 2 requests per address
 #   proxy ARP           the router is one device, flagged arp.proxy, with no arp.alive; no
@@ -58,6 +59,15 @@ chk "--range outside the subnets refused (exit $rc)" "[[ $rc -eq 2 ]] && grep -q
 netinv scan lan0 --range 198.18.0.0/15 --oui none >/dev/null 2>"$NIA_TMP/e2"
 rc=$?
 chk "--range larger than a /16 refused (exit $rc)" "[[ $rc -eq 2 ]] && grep -q larger '$NIA_TMP/e2'"
+# Bad values: exit 2, one line, before anything is opened.
+for args in "--rate 0" "--rate 100001" "--retries 11" "--timeout x" "--range 198.18.0.0/33" \
+        "--passive --range 198.18.0.0/24" "--exclude nonsense" "--no-arp --range 198.18.0.0/24"; do
+        # shellcheck disable=SC2086
+        netinv scan lan0 $args >/dev/null 2>"$NIA_TMP/e3"
+        rc=$?
+        chk "'$args' refused (exit $rc, $(wc -l <"$NIA_TMP/e3") line)" \
+                "[[ $rc -eq 2 && \$(wc -l <'$NIA_TMP/e3') -eq 1 ]] && grep -q '^netinv: ' '$NIA_TMP/e3'"
+done
 tx1=$(nia_tx scan)
 chk "dry-run and refusals sent nothing ($((tx1 - tx0)) frames)" "[[ $tx1 -eq $tx0 ]]"
 
