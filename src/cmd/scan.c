@@ -41,6 +41,7 @@ struct pipeline {
         struct obs_sink *sink;
         struct dissect_stats st;
         struct arp_sweep *sweep;        /* told about every ARP binding, or NULL */
+        uint8_t own_mac[6];             /* the sweep's sender address */
         int oom;
 };
 
@@ -52,6 +53,22 @@ static void on_signal(int sig)
         stop_requested = 1;
 }
 
+/* The sweep's own requests come back through the capture too. In the RFC
+ * 5227 probe form (sender 0.0.0.0) each would add an arp.probe observation
+ * to the scanning host; they say nothing about it, so they are dropped. */
+static void drop_own_probes(struct pipeline *pl)
+{
+        size_t w = 0;
+        for (size_t i = 0; i < pl->sink->n; i++) {
+                const struct obs *ob = &pl->sink->obs[i];
+                if (ob->source == PROTO_ARP && ob->kind == OBS_ATTR &&
+                    strcmp(ob->key, "arp.probe") == 0 && memcmp(ob->mac, pl->own_mac, 6) == 0)
+                        continue;
+                pl->sink->obs[w++] = *ob;
+        }
+        pl->sink->n = w;
+}
+
 static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t caplen,
                      uint64_t ts)
 {
@@ -61,6 +78,8 @@ static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t
         enum dissect_res r = dissect_frame(lt, data, caplen, ts, pl->sink);
         pl->st.frames++;
         pl->st.by_res[r]++;
+        if (pl->sweep)
+                drop_own_probes(pl);
         if ((pl->sink->n || pl->sink->dropped) &&
             inventory_add_sink(pl->inv, pl->sink, ts) == -ENOMEM)
                 pl->oom = 1;
@@ -541,6 +560,7 @@ int cmd_scan(int argc, char **argv)
                         goto out;
                 }
                 pl.sweep = sweep;
+                memcpy(pl.own_mac, ifc.mac, 6);
                 if (o.verbose)
                         cmd_info("ARP sweep of %zu addresses at %u packets/s", plan.n_targets,
                                  (unsigned)o.pacer.rate_pps);

@@ -19,6 +19,9 @@
 #                       are never asked
 #   ENOBUFS             the scanner's lan0 behind a tiny tbf queue: sends fail with ENOBUFS,
 #                       netinv backs off, still finds all 254 and exits 0
+#   no IPv4             the scanner's address removed: no sweep without --range; with
+#                       --range --force the requests are RFC 5227 probes (sender 0.0.0.0)
+#                       and all 254 peers answer them
 # Every netinv run is inside nia-scan, on lan0. The trap deletes every namespace.
 set -u
 
@@ -165,6 +168,24 @@ chk "ENOBUFS: scan exits 0 (got $rc)" "[[ $rc -eq 0 ]]"
 nb=$(sed -n 's/.* \([0-9][0-9]*\) ENOBUFS back-offs.*/\1/p' "$NIA_TMP/err4")
 chk "ENOBUFS: the sender backed off (${nb:-?} times)" "[[ ${nb:-0} -gt 0 ]]"
 chk "ENOBUFS: every peer still found" "check_json '$NIA_TMP/enobufs.json' proxy"
+
+# No IPv4 address on the scanner: no sweep by default (a warning, then listening); with
+# --range (outside every subnet it has, so --force) it asks as RFC 5227 probes, sender
+# 0.0.0.0, and the peers answer those too.
+nia_exec scan ip addr flush dev lan0
+netinv scan lan0 --dry-run >"$NIA_TMP/plan3" 2>"$NIA_TMP/e4"
+chk "no IPv4: nothing to sweep, said once" \
+        "grep -q '^targets  *0 addresses' '$NIA_TMP/plan3' && grep -q 'no IPv4 address' '$NIA_TMP/e4'"
+netinv scan lan0 --range 198.18.0.0/24 >/dev/null 2>"$NIA_TMP/e5"
+rc=$?
+chk "no IPv4: --range without --force refused (exit $rc)" "[[ $rc -eq 2 ]]"
+netinv scan lan0 --range 198.18.0.0/24 --force --oui none -f json -o "$NIA_TMP/probe.json" \
+        --exclude 198.18.0.0/32 --exclude 198.18.0.255/32 2>"$NIA_TMP/e6"
+rc=$?
+chk "no IPv4: RFC 5227 probe sweep exits 0 (got $rc)" "[[ $rc -eq 0 ]]"
+chk "no IPv4: every peer answered the probes" "check_json '$NIA_TMP/probe.json' noproxy"
+chk "no IPv4: our own probes are not observations of the scanner" \
+        "! grep -q '\"arp.probe\"' '$NIA_TMP/probe.json'"
 
 if ((fail)); then
         echo "lan-active: $fail checks FAILED"
