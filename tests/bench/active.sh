@@ -29,8 +29,9 @@ done
 here=$(dirname "$(readlink -f "$0")")
 NETINV_BIN=${NETINV_BIN:-$here/../../build/netinv}
 [[ -x $NETINV_BIN ]] || skip "no netinv at $NETINV_BIN (NETINV_BIN=...)"
-NIA_BASE=1
-# shellcheck source=../lan/active-lib.sh
+NIA_BASE=1     # peers from 198.18.1.1 (read by active-lib.sh)
+export NIA_BASE
+# shellcheck source=tests/lan/active-lib.sh
 . "$here/../lan/active-lib.sh"
 nia_init
 

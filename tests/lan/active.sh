@@ -32,7 +32,7 @@ for p in ip nsenter flock python3 sysctl tc; do
 done
 NETINV_BIN=${NETINV_BIN:?NETINV_BIN is not set}
 here=$(dirname "$(readlink -f "$0")")
-# shellcheck source=active-lib.sh
+# shellcheck source=tests/lan/active-lib.sh
 . "$here/active-lib.sh"
 nia_init
 
