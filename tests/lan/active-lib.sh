@@ -61,15 +61,17 @@ nia_remove_namespaces() {
 }
 
 nia_cleanup() {
-        local pid kv
+        local pid
         for pid in "${NIA_PIDS[@]}"; do
                 kill -KILL "$pid" 2>/dev/null || true
                 wait "$pid" 2>/dev/null || true
         done
         NIA_PIDS=()
         nia_remove_namespaces
-        for kv in "${NIA_SYSCTL_SAVED[@]}"; do
-                sysctl -q -w "$kv" >/dev/null 2>&1 || true
+        # Newest first: a setting raised twice goes back to its first (original) value.
+        local i
+        for ((i = ${#NIA_SYSCTL_SAVED[@]} - 1; i >= 0; i--)); do
+                sysctl -q -w "${NIA_SYSCTL_SAVED[i]}" >/dev/null 2>&1 || true
         done
         NIA_SYSCTL_SAVED=()
         [[ -n ${NIA_TMP:-} && -d $NIA_TMP && $NIA_TMP == /tmp/nia.* ]] && rm -rf "$NIA_TMP"
