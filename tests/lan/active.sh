@@ -142,6 +142,14 @@ PY
 chk "every peer found with its own address; the proxy is one flagged device" \
         "check_json '$NIA_TMP/out.json' proxy"
 chk "verbose summary: 254 alive, 1 proxy" "grep -q ' 254 alive, 1 proxies' '$NIA_TMP/err'"
+chk "no progress line when stderr is not a terminal" "! grep -q 'addresses answered' '$NIA_TMP/err'"
+if command -v script >/dev/null 2>&1; then
+        # On a terminal (script(1) gives it one): a progress line, rewritten in place.
+        script -qec "nsenter --net=/run/netns/$(nia_ns scan) $NETINV_BIN scan lan0 --oui none \
+                -o $NIA_TMP/tty.json" "$NIA_TMP/typescript" >/dev/null 2>&1 9<&-
+        chk "a progress line on a terminal" \
+                "tr '\\r' '\\n' <'$NIA_TMP/typescript' | grep -aq '^netinv: ARP sweep: [0-9]* of 509 addresses answered'"
+fi
 
 # --exclude: peer 5 by MAC (the kernel knows it after one ping), peers 10 and 11 by CIDR.
 nia_exec scan ping -c 1 -W 1 198.18.0.5 >/dev/null
