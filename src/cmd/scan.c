@@ -1,9 +1,13 @@
 /* scan.c - `netinv scan`: capture → dissect → inventory → output.
  *
- * With an interface, listens for --duration seconds (or until SIGINT/SIGTERM)
- * and then writes the result; with --read, runs the same pipeline over a
- * capture file. Privileges are dropped as soon as the capture and the output
- * are open.
+ * With an interface, listens and probes: the ARP sweep of the interface's
+ * subnets (or --range) runs from the same event loop that reads the capture,
+ * and the scan ends when the sweep's last wait is over (or after --duration
+ * seconds, or at SIGINT/SIGTERM). With --passive, or every probe turned off,
+ * it only listens, for --duration seconds. With --read, the same pipeline
+ * runs over a capture file. Privileges are dropped as soon as the capture,
+ * the probes' sockets and the output are open. The scan plan (what may be
+ * probed) is built in scan_plan.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,23 +28,20 @@
 #include "netinv/oui.h"
 #include "netinv/output.h"
 #include "netinv/priv.h"
+#include "netinv/probe.h"
 #include "netinv/util.h"
+#include "scan.h"
 
 #define SCAN_DURATION_DEFAULT 30        /* seconds of listening without --duration */
-
-struct scan_opts {
-        const char *iface, *read, *output, *oui, *user;
-        enum out_format format;
-        bool format_set, passive, promisc, quiet, verbose;
-        int color;                      /* -1 auto, 0 never, 1 always */
-        double duration;
-        size_t max_devices;
-};
+#define SCAN_PROGRESS_US 100000u        /* progress line refresh on a terminal */
+#define LIBNET_WHY_MAX 256              /* libnet's error text (LIBNET_ERRBUF_SIZE) */
 
 struct pipeline {
         struct inventory *inv;
         struct obs_sink *sink;
         struct dissect_stats st;
+        struct arp_sweep *sweep;        /* told about every ARP binding, or NULL */
+        uint8_t own_mac[6];             /* the sweep's sender address */
         int oom;
 };
 
@@ -51,6 +53,22 @@ static void on_signal(int sig)
         stop_requested = 1;
 }
 
+/* The sweep's own requests come back through the capture too. In the RFC
+ * 5227 probe form (sender 0.0.0.0) each would add an arp.probe observation
+ * to the scanning host; they say nothing about it, so they are dropped. */
+static void drop_own_probes(struct pipeline *pl)
+{
+        size_t w = 0;
+        for (size_t i = 0; i < pl->sink->n; i++) {
+                const struct obs *ob = &pl->sink->obs[i];
+                if (ob->source == PROTO_ARP && ob->kind == OBS_ATTR &&
+                    strcmp(ob->key, "arp.probe") == 0 && memcmp(ob->mac, pl->own_mac, 6) == 0)
+                        continue;
+                pl->sink->obs[w++] = *ob;
+        }
+        pl->sink->n = w;
+}
+
 static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t caplen,
                      uint64_t ts)
 {
@@ -60,9 +78,28 @@ static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t
         enum dissect_res r = dissect_frame(lt, data, caplen, ts, pl->sink);
         pl->st.frames++;
         pl->st.by_res[r]++;
+        if (pl->sweep)
+                drop_own_probes(pl);
         if ((pl->sink->n || pl->sink->dropped) &&
             inventory_add_sink(pl->inv, pl->sink, ts) == -ENOMEM)
                 pl->oom = 1;
+        /* Answers to the sweep come back like any other frame: every IPv4
+         * binding the ARP dissector made (replies, requests, announcements)
+         * tells the sweep that this address answered. */
+        if (pl->sweep)
+                for (size_t i = 0; i < pl->sink->n; i++) {
+                        const struct obs *ob = &pl->sink->obs[i];
+                        if (ob->source == PROTO_ARP && ob->kind == OBS_IPV4)
+                                arp_sweep_seen(pl->sweep, ob->mac, ob->addr, ts);
+                }
+}
+
+/* The pacer's clock: monotonic, µs. */
+static uint64_t mono_usec(void)
+{
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
 }
 
 static void usage(FILE *f)
@@ -72,8 +109,17 @@ static void usage(FILE *f)
               "\n"
               "  -i, --interface IFACE  listen on IFACE (also the first argument)\n"
               "  -r, --read FILE        read a pcap/pcapng capture (\"-\": standard input)\n"
-              "      --passive          only listen (the only mode in this version)\n"
-              "  -d, --duration SEC     listen this long (default 30)\n"
+              "      --passive          only listen: send nothing\n"
+              "      --no-arp           no ARP sweep (the only probe in this version)\n"
+              "      --range CIDR       sweep CIDR instead of the interface's subnets (repeatable)\n"
+              "      --exclude CIDR|MAC never probe these addresses or this station (repeatable)\n"
+              "      --force            allow ranges larger than a /16 or outside the subnets\n"
+              "      --rate PPS         packets per second, all probes together (default 4000)\n"
+              "      --retries N        extra requests to an address that did not answer (default 1)\n"
+              "      --timeout MS       wait for an answer, after each request (default 200)\n"
+              "      --dry-run          print the scan plan and send nothing\n"
+              "  -d, --duration SEC     listen this long (default: until the probes are done;\n"
+              "                         30 with --passive)\n"
               "  -f, --format FMT       table, json, ndjson or csv (default: table on a\n"
               "                         terminal, json otherwise)\n"
               "  -o, --output FILE      write the result to FILE instead of stdout\n"
@@ -90,7 +136,9 @@ static void usage(FILE *f)
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
-        enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR };
+        enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR,
+               OPT_NOARP, OPT_RANGE, OPT_EXCLUDE, OPT_FORCE, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
+               OPT_DRYRUN };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
                 { "read", required_argument, NULL, 'r' },
@@ -103,6 +151,14 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 { "user", required_argument, NULL, OPT_USER },
                 { "no-promisc", no_argument, NULL, OPT_NOPROMISC },
                 { "color", required_argument, NULL, OPT_COLOR },
+                { "no-arp", no_argument, NULL, OPT_NOARP },
+                { "range", required_argument, NULL, OPT_RANGE },
+                { "exclude", required_argument, NULL, OPT_EXCLUDE },
+                { "force", no_argument, NULL, OPT_FORCE },
+                { "rate", required_argument, NULL, OPT_RATE },
+                { "retries", required_argument, NULL, OPT_RETRIES },
+                { "timeout", required_argument, NULL, OPT_TIMEOUT },
+                { "dry-run", no_argument, NULL, OPT_DRYRUN },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -116,6 +172,9 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         o->color = -1;
         o->duration = SCAN_DURATION_DEFAULT;
         o->max_devices = INV_MAX_DEVICES_DEFAULT;
+        o->pacer.rate_pps = PROBE_RATE_DEFAULT;
+        o->pacer.retries = PROBE_RETRIES_DEFAULT;
+        o->pacer.timeout_us = PROBE_TIMEOUT_MS_DEFAULT * 1000ull;
         opterr = 0;
         optind = 1;
         while ((c = getopt_long(argc, argv, ":i:r:d:f:o:qvh", lo, NULL)) != -1) {
@@ -135,6 +194,61 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                         if (errno || *end || !(o->duration > 0) || o->duration > 31536000.0)
                                 return cmd_usage_error("--duration '%s': want seconds, more than 0",
                                                        optarg);
+                        o->duration_set = true;
+                        break;
+                case OPT_NOARP:
+                        o->no_arp = true;
+                        break;
+                case OPT_RANGE:
+                        if (o->n_ranges == SCAN_MAX_RANGES)
+                                return cmd_usage_error("at most %d --range options", SCAN_MAX_RANGES);
+                        if (ip4_net_parse(optarg, &o->ranges[o->n_ranges]) < 0)
+                                return cmd_usage_error("--range '%s': want an IPv4 CIDR such as "
+                                                       "192.0.2.0/24", optarg);
+                        o->n_ranges++;
+                        break;
+                case OPT_EXCLUDE:
+                        if (parse_mac(optarg, o->excl_macs[o->n_excl_macs])) {
+                                if (++o->n_excl_macs == SCAN_MAX_EXCLUDES)
+                                        return cmd_usage_error("at most %d excluded MACs",
+                                                               SCAN_MAX_EXCLUDES - 1);
+                        } else if (ip4_net_parse(optarg, &o->excl_nets[o->n_excl_nets]) == 0) {
+                                if (++o->n_excl_nets == SCAN_MAX_EXCLUDES)
+                                        return cmd_usage_error("at most %d excluded ranges",
+                                                               SCAN_MAX_EXCLUDES - 1);
+                        } else {
+                                return cmd_usage_error("--exclude '%s': want an IPv4 CIDR or a MAC "
+                                                       "address", optarg);
+                        }
+                        break;
+                case OPT_FORCE:
+                        o->force = true;
+                        break;
+                case OPT_RATE:
+                case OPT_RETRIES:
+                case OPT_TIMEOUT: {
+                        static const struct { const char *name; unsigned long lo, hi; } lim[] = {
+                                { "--rate", 1, PROBE_RATE_MAX },
+                                { "--retries", 0, PROBE_RETRIES_MAX },
+                                { "--timeout", 1, PROBE_TIMEOUT_MS_MAX },
+                        };
+                        int k = c - OPT_RATE;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || v < lim[k].lo ||
+                            v > lim[k].hi)
+                                return cmd_usage_error("%s '%s': want a number from %lu to %lu",
+                                                       lim[k].name, optarg, lim[k].lo, lim[k].hi);
+                        if (c == OPT_RATE)
+                                o->pacer.rate_pps = (uint32_t)v;
+                        else if (c == OPT_RETRIES)
+                                o->pacer.retries = (uint32_t)v;
+                        else
+                                o->pacer.timeout_us = v * 1000ull;
+                        break;
+                }
+                case OPT_DRYRUN:
+                        o->dry_run = true;
                         break;
                 case 'f':
                         o->format = out_format_parse(optarg);
@@ -208,6 +322,12 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         if (o->iface && strlen(o->iface) >= IF_NAMESIZE)
                 return cmd_usage_error("'%s': interface names are shorter than %d characters",
                                        o->iface, IF_NAMESIZE);
+        if (o->read && (o->n_ranges || o->dry_run))
+                return cmd_usage_error("--range and --dry-run need an interface, not --read");
+        if (o->passive && o->n_ranges)
+                return cmd_usage_error("--range sweeps, --passive sends nothing: not both");
+        if (o->no_arp && o->n_ranges)
+                return cmd_usage_error("--range names what the ARP sweep asks: not with --no-arp");
         return 0;
 }
 
@@ -242,34 +362,79 @@ static int open_capture(const struct scan_opts *o, struct capture **cap)
         }
 }
 
-/* Read until the deadline (live) or the end of the file. 0, or an exit code. */
+static void progress(const struct arp_sweep *sw, bool done)
+{
+        struct arp_sweep_stats st;
+        if (done) {
+                fputs("\r\033[K", stderr);
+                return;
+        }
+        arp_sweep_stats(sw, &st);
+        fprintf(stderr, "\rnetinv: ARP sweep: %llu of %llu addresses answered, %llu requests sent\033[K",
+                (unsigned long long)st.answered, (unsigned long long)st.targets,
+                (unsigned long long)st.sent);
+}
+
+/* Read (and probe) until the end: the sweep's end, the deadline, a signal,
+ * or the end of the file. 0, or an exit code. */
 static int run_capture(const struct scan_opts *o, struct capture *cap, struct pipeline *pl,
                        uint64_t *dropped)
 {
         int fd = capture_fd(cap);
-        uint64_t deadline = now_usec() + (uint64_t)(o->duration * 1e6);
+        uint64_t start = mono_usec(), last_progress = 0;
+        bool probing = pl->sweep != NULL, show = probing && !o->quiet && isatty(STDERR_FILENO);
+        /* Listening alone has --duration (30 s by default); a probing scan
+         * ends with its probes unless --duration was given. */
+        uint64_t deadline = (!probing || o->duration_set) ? start + (uint64_t)(o->duration * 1e6)
+                                                          : UINT64_MAX;
+        int ret = 0;
 
         for (;;) {
+                uint64_t now = fd >= 0 ? mono_usec() : 0, wake = deadline;
+                if (probing) {
+                        int r = arp_sweep_run(pl->sweep, now, &wake);
+                        if (r < 0) {
+                                cmd_error("'%s': ARP sweep stopped: %s", o->iface, strerror(-r));
+                                ret = NETINV_EXIT_FAILURE;
+                        }
+                        if (r != 0) {
+                                probing = false;
+                                if (!o->duration_set)
+                                        deadline = now;     /* read what is queued, then stop */
+                                wake = deadline;
+                        }
+                        if (show && (now - last_progress >= SCAN_PROGRESS_US || !probing)) {
+                                progress(pl->sweep, !probing);
+                                last_progress = now;
+                        }
+                }
                 if (stop_requested)
                         break;
                 if (fd >= 0) {
-                        uint64_t now = now_usec();
-                        if (now >= deadline)
+                        if (now > deadline)
                                 break;
-                        uint64_t left_ms = (deadline - now) / 1000 + 1;
+                        uint64_t left = wake > now ? wake - now : 0;
+                        if (left > CAPTURE_POLL_MS * 1000ull)
+                                left = CAPTURE_POLL_MS * 1000ull;
+                        struct timespec ts = { (time_t)(left / 1000000u), (long)(left % 1000000u) * 1000 };
                         struct pollfd p = { .fd = fd, .events = POLLIN };
-                        int pr = poll(&p, 1, left_ms < CAPTURE_POLL_MS ? (int)left_ms : CAPTURE_POLL_MS);
+                        int pr = ppoll(&p, 1, &ts, NULL);
                         if (pr < 0 && errno != EINTR) {
                                 cmd_error("'%s': poll: %s", o->iface, strerror(errno));
-                                return NETINV_EXIT_FAILURE;
+                                ret = NETINV_EXIT_FAILURE;
+                                break;
                         }
-                        if (pr <= 0)
+                        if (pr <= 0) {
+                                if (now == deadline)
+                                        break;
                                 continue;
+                        }
                 }
                 long n = capture_dispatch(cap, on_frame, pl);
                 if (pl->oom) {
                         cmd_error("out of memory while building the inventory");
-                        return NETINV_EXIT_FAILURE;
+                        ret = NETINV_EXIT_FAILURE;
+                        break;
                 }
                 if (n == -1)
                         break;
@@ -278,12 +443,14 @@ static int run_capture(const struct scan_opts *o, struct capture *cap, struct pi
                         cmd_error("'%s': %s (results cover the %llu packets before it)",
                                   o->iface ? o->iface : o->read, capture_error(cap),
                                   (unsigned long long)pl->st.frames);
-                        *dropped = capture_dropped(cap);
-                        return NETINV_EXIT_FAILURE;
+                        ret = NETINV_EXIT_FAILURE;
+                        break;
                 }
         }
+        if (show && probing)
+                progress(pl->sweep, true);
         *dropped = capture_dropped(cap);
-        return 0;
+        return ret;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -293,6 +460,9 @@ int cmd_scan(int argc, char **argv)
         struct oui_db *oui = NULL;
         struct pipeline pl = { 0 };
         struct scan_info si = { 0 };
+        struct probe_iface ifc;
+        struct probe_plan plan = { 0 };
+        struct arp_sweep *sweep = NULL;
         FILE *out = stdout;
         char host[256] = "";
         int ret = parse_args(argc, argv, &o);
@@ -302,8 +472,19 @@ int cmd_scan(int argc, char **argv)
         cmd_quiet = o.quiet;
         if (!o.format_set)
                 o.format = (!o.output && isatty(STDOUT_FILENO)) ? OUT_TABLE : OUT_JSON;
-        if (o.iface && !o.passive && !o.quiet)
-                cmd_warn("active probing is not in this version; listening only (--passive)");
+        if (scan_active(&o)) {
+                ret = scan_plan(&o, &ifc, &plan);
+                if (ret)
+                        goto out;
+                if (o.dry_run) {
+                        scan_plan_print(stdout, &o, &ifc, &plan);
+                        ret = fflush(stdout) == 0 ? NETINV_EXIT_OK : NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+        } else if (o.dry_run) {
+                printf("interface  %s\nprobes     none (--passive): nothing is sent\n", o.iface);
+                goto out;
+        }
 
         pl.sink = malloc(sizeof(*pl.sink));
         pl.inv = inventory_new(o.max_devices);
@@ -330,6 +511,15 @@ int cmd_scan(int argc, char **argv)
         ret = open_capture(&o, &cap);
         if (ret)
                 goto out;
+        if (scan_active(&o) && plan.n_targets) {
+                char why[LIBNET_WHY_MAX];
+                int r = arp_sweep_open(o.iface, &sweep, why, sizeof(why));
+                if (r < 0) {
+                        cmd_error("'%s': cannot open the ARP sender: %s", o.iface, why);
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+        }
         if (o.output) {
                 out = fopen(o.output, "we");
                 if (!out) {
@@ -363,12 +553,43 @@ int cmd_scan(int argc, char **argv)
 
         uuid_v4(si.id, sizeof(si.id));
         si.started_usec = now_usec();
+        if (sweep) {
+                if (arp_sweep_start(sweep, ifc.mac, &plan, &o.pacer, mono_usec()) < 0) {
+                        cmd_error("out of memory");
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+                pl.sweep = sweep;
+                memcpy(pl.own_mac, ifc.mac, 6);
+                if (o.verbose)
+                        cmd_info("ARP sweep of %zu addresses at %u packets/s", plan.n_targets,
+                                 (unsigned)o.pacer.rate_pps);
+        }
         if (o.verbose)
                 cmd_info("%s '%s' (%s)%s", o.iface ? "listening on" : "reading",
                          o.iface ? o.iface : o.read, capture_linktype_name(cap),
                          o.iface ? "" : "");
+        uint64_t t0 = mono_usec();
         ret = run_capture(&o, cap, &pl, &si.packets_dropped);
         si.finished_usec = now_usec();
+        if (sweep) {
+                struct arp_sweep_stats st;
+                if (arp_sweep_results(sweep, pl.inv, &st) < 0) {
+                        cmd_error("out of memory while building the inventory");
+                        ret = NETINV_EXIT_FAILURE;
+                }
+                pl.sweep = NULL;
+                if (st.unsent && !stop_requested)
+                        cmd_warn("ARP sweep: %llu addresses were never asked (deadline)",
+                                 (unsigned long long)st.unsent);
+                if (o.verbose)
+                        cmd_info("ARP sweep: %llu addresses, %llu requests sent, %llu answered, "
+                                 "%llu alive, %llu proxies, %llu ENOBUFS back-offs, %.3f s",
+                                 (unsigned long long)st.targets, (unsigned long long)st.sent,
+                                 (unsigned long long)st.answered, (unsigned long long)st.alive,
+                                 (unsigned long long)st.proxies, (unsigned long long)st.enobufs,
+                                 (double)(mono_usec() - t0) / 1e6);
+        }
 
         inventory_set_vendors(pl.inv, oui);
         inventory_sort(pl.inv);
@@ -400,6 +621,8 @@ int cmd_scan(int argc, char **argv)
 out:
         if (out != stdout)
                 fclose(out);
+        arp_sweep_free(sweep);
+        probe_plan_done(&plan);
         capture_close(cap);
         oui_free(oui);
         inventory_free(pl.inv);
