@@ -14,6 +14,8 @@
 
 #define NETINV_SCHEMA "netinv/1"
 
+struct cJSON;
+
 enum out_format { OUT_TABLE, OUT_JSON, OUT_NDJSON, OUT_CSV, OUT_FORMAT_MAX };
 
 /* "table", "json", ... → format; OUT_FORMAT_MAX when unknown. */
@@ -32,6 +34,12 @@ struct scan_info {
         uint64_t packets_truncated;     /* of which TRUNCATED */
         uint64_t packets_dropped;       /* by the kernel (live capture) */
         const struct inventory_stats *inv;
+        /* What other modules add (the state: changes, agent id): called with
+         * the JSON document before it is written, and after the table's
+         * device lines. Either may be NULL. */
+        int (*annotate_json)(struct cJSON *doc, void *user);
+        void (*annotate_table)(FILE *f, void *user);
+        void *annotate_user;
 };
 
 /* Write the whole result. 0 or -errno (the stream's error). */

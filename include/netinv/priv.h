@@ -25,6 +25,9 @@ struct priv_result {
 
 /* user: NULL for the default ("netinv" if it exists, else "nobody"). */
 int priv_drop(const char *user, struct priv_result *ret, char *why, size_t whylen);
+/* The ids priv_drop(user) would change to (the same default rules); 0 or
+ * -ENOENT. For handing a directory to that user before the drop. */
+int priv_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid);
 /* True when this process can open a live capture (root, or CAP_NET_RAW in
  * its effective set). */
 bool priv_can_capture(void);

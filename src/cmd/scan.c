@@ -23,16 +23,22 @@
 
 #include "cmd.h"
 #include "netinv/capture.h"
+#include "netinv/config.h"
 #include "netinv/dissect.h"
 #include "netinv/inventory.h"
 #include "netinv/oui.h"
 #include "netinv/output.h"
 #include "netinv/priv.h"
 #include "netinv/probe.h"
+#include "netinv/state.h"
 #include "netinv/util.h"
 #include "scan.h"
 
+#include <cjson/cJSON.h>
+
 #define SCAN_DURATION_DEFAULT 30        /* seconds of listening without --duration */
+/* The guides ask for a review at least every six months (man netinv(8)). */
+#define SCAN_STALE_DAYS_DEFAULT 180
 #define SCAN_PROGRESS_US 100000u        /* progress line refresh on a terminal */
 #define LIBNET_WHY_MAX 256              /* libnet's error text (LIBNET_ERRBUF_SIZE) */
 
@@ -118,6 +124,11 @@ static void usage(FILE *f)
               "      --retries N        extra requests to an address that did not answer (default 1)\n"
               "      --timeout MS       wait for an answer, after each request (default 200)\n"
               "      --dry-run          print the scan plan and send nothing\n"
+              "      --state-dir DIR    merge into the inventory kept in DIR, report changes\n"
+              "      --forget-after DAYS  drop devices of the state not seen for DAYS\n"
+              "      --stale DAYS       count devices not seen or re-identified for DAYS (180)\n"
+              "      --site NAME        the site name put in the document\n"
+              "  -c, --config FILE      configuration file (default /etc/netinv/netinv.conf)\n"
               "  -d, --duration SEC     listen this long (default: until the probes are done;\n"
               "                         30 with --passive)\n"
               "  -f, --format FMT       table, json, ndjson or csv (default: table on a\n"
@@ -134,11 +145,107 @@ static void usage(FILE *f)
               f);
 }
 
+static void scan_defaults(struct scan_opts *o)
+{
+        o->format = OUT_TABLE;
+        o->promisc = true;
+        o->color = -1;
+        o->duration = SCAN_DURATION_DEFAULT;
+        o->max_devices = INV_MAX_DEVICES_DEFAULT;
+        o->pacer.rate_pps = PROBE_RATE_DEFAULT;
+        o->pacer.retries = PROBE_RETRIES_DEFAULT;
+        o->pacer.timeout_us = PROBE_TIMEOUT_MS_DEFAULT * 1000ull;
+        o->stale_days = SCAN_STALE_DAYS_DEFAULT;
+}
+
+/* The configuration file (netinv.conf(5)): /etc/netinv/netinv.conf when it
+ * exists, or --config FILE. What it sets becomes the scan's defaults; the
+ * command line, parsed after it, overrides. 0 or an exit code. */
+static int scan_config(int argc, char **argv, struct config *cfg, struct scan_opts *o)
+{
+        const char *path = NULL;
+        char err[512];
+
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--") == 0)
+                        break;
+                if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc)
+                        path = argv[++i];
+                else if (strncmp(argv[i], "--config=", 9) == 0)
+                        path = argv[i] + 9;
+        }
+        if (config_load(path, cfg, err, sizeof(err)) < 0) {
+                cmd_error("%s", err);
+                return NETINV_EXIT_USAGE;
+        }
+#define SET(k) config_is_set(cfg, (k))
+        if (SET(CK_INTERFACE) && cfg->interface[0])
+                o->iface = cfg->interface;
+        for (size_t i = 0; i < cfg->n_ranges && o->n_ranges < SCAN_MAX_RANGES; i++)
+                if (cfg->ranges[i].family == 4)
+                        o->ranges[o->n_ranges++] = (struct ip4_net){
+                                .addr = (uint32_t)cfg->ranges[i].addr[0] << 24 |
+                                        (uint32_t)cfg->ranges[i].addr[1] << 16 |
+                                        (uint32_t)cfg->ranges[i].addr[2] << 8 | cfg->ranges[i].addr[3],
+                                .prefix = cfg->ranges[i].prefix };
+        for (size_t i = 0; i < cfg->n_exclude && o->n_excl_nets < SCAN_MAX_EXCLUDES - 1; i++)
+                if (cfg->exclude[i].family == 4)
+                        o->excl_nets[o->n_excl_nets++] = (struct ip4_net){
+                                .addr = (uint32_t)cfg->exclude[i].addr[0] << 24 |
+                                        (uint32_t)cfg->exclude[i].addr[1] << 16 |
+                                        (uint32_t)cfg->exclude[i].addr[2] << 8 | cfg->exclude[i].addr[3],
+                                .prefix = cfg->exclude[i].prefix };
+        if (SET(CK_PASSIVE))
+                o->passive = cfg->passive;
+        if (SET(CK_PROBES))
+                o->no_arp = !(cfg->probes & (1u << PROBE_ARP));
+        if (SET(CK_RATE))
+                o->pacer.rate_pps = cfg->rate;
+        if (SET(CK_RETRIES))
+                o->pacer.retries = cfg->retries;
+        if (SET(CK_TIMEOUT))
+                o->pacer.timeout_us = (uint64_t)(cfg->timeout * 1e6);
+        if (SET(CK_DURATION)) {
+                o->duration = cfg->duration;
+                o->duration_set = true;
+        }
+        if (SET(CK_PROMISC))
+                o->promisc = cfg->promisc;
+        if (SET(CK_FORMAT) && cfg->format != CFMT_MAX) {
+                o->format = (enum out_format)cfg->format;
+                o->format_set = true;
+        }
+        if (SET(CK_OUTPUT) && cfg->output[0])
+                o->output = cfg->output;
+        if (SET(CK_COLOR))
+                o->color = cfg->color == COLOR_ALWAYS ? 1 : cfg->color == COLOR_NEVER ? 0 : -1;
+        if (SET(CK_QUIET))
+                o->quiet = cfg->quiet;
+        if (SET(CK_VERBOSE))
+                o->verbose = cfg->verbose;
+        if (SET(CK_MAX_DEVICES))
+                o->max_devices = cfg->max_devices;
+        if (SET(CK_OUI) && cfg->oui[0])
+                o->oui = cfg->oui;
+        if (SET(CK_USER) && cfg->user[0])
+                o->user = cfg->user;
+        if (SET(CK_STATE_DIR) && cfg->state_dir[0])
+                o->state_dir = cfg->state_dir;
+        if (SET(CK_SITE) && cfg->site[0])
+                o->site = cfg->site;
+        if (SET(CK_FORGET_AFTER))
+                o->forget_after = cfg->forget_after;
+        if (SET(CK_STALE))
+                o->stale_days = cfg->stale;
+#undef SET
+        return 0;
+}
+
 static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
         enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR,
                OPT_NOARP, OPT_RANGE, OPT_EXCLUDE, OPT_FORCE, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
-               OPT_DRYRUN };
+               OPT_DRYRUN, OPT_STATEDIR, OPT_FORGET, OPT_STALE, OPT_SITE };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
                 { "read", required_argument, NULL, 'r' },
@@ -159,6 +266,11 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 { "retries", required_argument, NULL, OPT_RETRIES },
                 { "timeout", required_argument, NULL, OPT_TIMEOUT },
                 { "dry-run", no_argument, NULL, OPT_DRYRUN },
+                { "state-dir", required_argument, NULL, OPT_STATEDIR },
+                { "forget-after", required_argument, NULL, OPT_FORGET },
+                { "stale", required_argument, NULL, OPT_STALE },
+                { "site", required_argument, NULL, OPT_SITE },
+                { "config", required_argument, NULL, 'c' },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -166,21 +278,17 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         };
         int c;
         char *end;
+        bool iface_cli = false;
 
-        o->format = OUT_TABLE;
-        o->promisc = true;
-        o->color = -1;
-        o->duration = SCAN_DURATION_DEFAULT;
-        o->max_devices = INV_MAX_DEVICES_DEFAULT;
-        o->pacer.rate_pps = PROBE_RATE_DEFAULT;
-        o->pacer.retries = PROBE_RETRIES_DEFAULT;
-        o->pacer.timeout_us = PROBE_TIMEOUT_MS_DEFAULT * 1000ull;
         opterr = 0;
         optind = 1;
-        while ((c = getopt_long(argc, argv, ":i:r:d:f:o:qvh", lo, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, ":c:i:r:d:f:o:qvh", lo, NULL)) != -1) {
                 switch (c) {
+                case 'c':
+                        break;          /* read before the other options (scan_config) */
                 case 'i':
                         o->iface = optarg;
+                        iface_cli = true;
                         break;
                 case 'r':
                         o->read = optarg;
@@ -250,6 +358,26 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 case OPT_DRYRUN:
                         o->dry_run = true;
                         break;
+                case OPT_STATEDIR:
+                        o->state_dir = optarg;
+                        break;
+                case OPT_SITE:
+                        o->site = optarg;
+                        break;
+                case OPT_FORGET:
+                case OPT_STALE: {
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || v < 1 || v > 36500)
+                                return cmd_usage_error("%s '%s': want days, from 1 to 36500",
+                                                       c == OPT_FORGET ? "--forget-after" : "--stale",
+                                                       optarg);
+                        if (c == OPT_FORGET)
+                                o->forget_after = (uint32_t)v;
+                        else
+                                o->stale_days = (uint32_t)v;
+                        break;
+                }
                 case 'f':
                         o->format = out_format_parse(optarg);
                         if (o->format == OUT_FORMAT_MAX)
@@ -310,8 +438,12 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                                                argv[optind - 1]);
                 }
         }
-        if (optind < argc && !o->iface)
+        if (optind < argc && !iface_cli) {
                 o->iface = argv[optind++];
+                iface_cli = true;
+        }
+        if (o->read && !iface_cli)
+                o->iface = NULL;        /* --read wins over the configured interface */
         if (optind < argc)
                 return cmd_usage_error("unexpected argument '%s' (try: netinv scan --help)",
                                        argv[optind]);
@@ -453,6 +585,56 @@ static int run_capture(const struct scan_opts *o, struct capture *cap, struct pi
         return ret;
 }
 
+/* What the state adds to the document and the table. */
+struct state_out {
+        const struct scan_opts *o;
+        struct state_run *run;
+        struct change_list *changes;
+        uint64_t now;
+};
+
+static int annotate_json(struct cJSON *doc, void *user)
+{
+        struct state_out *so = user;
+        return state_annotate_json(doc, so->changes, so->run->st, so->now, so->o->stale_days,
+                                   so->run->agent_id, so->o->site);
+}
+
+static void annotate_table(FILE *f, void *user)
+{
+        struct state_out *so = user;
+        if (so->changes->n)
+                changes_table(f, so->changes);
+}
+
+/* Before the privilege drop: lock and load the state, and hand its
+ * directory to the user the scan will run as (it saves there after the
+ * drop). 0 or an exit code. */
+static int state_begin(const struct scan_opts *o, struct state_run *run)
+{
+        char err[512];
+        int r = state_run_begin(o->state_dir, o->max_devices, now_usec(), run, err, sizeof(err));
+        if (r == -EWOULDBLOCK) {
+                cmd_error("%s", err);
+                return NETINV_EXIT_TEMPFAIL;
+        }
+        if (r < 0) {
+                cmd_error("%s", err);
+                return NETINV_EXIT_FAILURE;
+        }
+        if (run->set_aside)
+                cmd_warn("%s; kept as '%s', starting a new inventory", err, run->aside);
+        uid_t uid;
+        gid_t gid;
+        if (geteuid() == 0 && priv_lookup(o->user, &uid, &gid) == 0 &&
+            chown(o->state_dir, uid, gid) < 0) {
+                cmd_error("'%s': cannot hand the state directory to uid %u: %s", o->state_dir,
+                          (unsigned)uid, strerror(errno));
+                return NETINV_EXIT_FAILURE;
+        }
+        return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
         struct scan_opts o = { 0 };
@@ -465,10 +647,27 @@ int cmd_scan(int argc, char **argv)
         struct arp_sweep *sweep = NULL;
         FILE *out = stdout;
         char host[256] = "";
-        int ret = parse_args(argc, argv, &o);
+        struct state_run run = { .lock_fd = -1 };
+        struct change_list changes = { 0 };
+        bool have_state = false;
+        struct config *cfg = malloc(sizeof(*cfg));
+        int ret;
 
-        if (ret)
+        if (!cfg) {
+                cmd_error("out of memory");
+                return NETINV_EXIT_FAILURE;
+        }
+        scan_defaults(&o);
+        ret = scan_config(argc, argv, cfg, &o);
+        if (ret) {
+                free(cfg);
+                return ret;
+        }
+        ret = parse_args(argc, argv, &o);
+        if (ret) {
+                free(cfg);
                 return ret > 0 ? NETINV_EXIT_OK : NETINV_EXIT_USAGE;
+        }
         cmd_quiet = o.quiet;
         if (!o.format_set)
                 o.format = (!o.output && isatty(STDOUT_FILENO)) ? OUT_TABLE : OUT_JSON;
@@ -530,6 +729,12 @@ int cmd_scan(int argc, char **argv)
                 }
         }
         gethostname(host, sizeof(host) - 1);
+        if (o.state_dir) {
+                ret = state_begin(&o, &run);
+                if (ret)
+                        goto out;
+                have_state = true;
+        }
 
         /* Only now parse hostile bytes, and never as root. */
         if (o.iface || geteuid() == 0) {
@@ -602,6 +807,19 @@ int cmd_scan(int argc, char **argv)
         si.packets_truncated = pl.st.by_res[DISSECT_TRUNCATED];
         si.packets_malformed = pl.st.by_res[DISSECT_MALFORMED] + si.packets_truncated;
         si.inv = inventory_stats(pl.inv);
+        struct state_out so = { .o = &o, .run = &run, .changes = &changes, .now = now_usec() };
+        if (have_state) {
+                if (state_merge(run.st, pl.inv, so.now, &changes) < 0) {
+                        cmd_error("out of memory while merging the state");
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+                if (o.forget_after)
+                        state_forget(run.st, so.now, o.forget_after);
+                si.annotate_json = annotate_json;
+                si.annotate_table = annotate_table;
+                si.annotate_user = &so;
+        }
         int color = o.color >= 0 ? o.color : (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
         int w = output_write(out, o.format, &si, pl.inv, color);
         if (w < 0) {
@@ -618,7 +836,20 @@ int cmd_scan(int argc, char **argv)
                 cmd_info("%llu packets, %llu malformed, %zu devices",
                          (unsigned long long)si.packets_seen,
                          (unsigned long long)si.packets_malformed, inventory_count(pl.inv));
+        if (have_state) {
+                char err[512];
+                have_state = false;
+                if (state_run_end(&run, ret == 0, now_usec(), err, sizeof(err)) < 0) {
+                        cmd_error("%s", err);
+                        ret = NETINV_EXIT_FAILURE;
+                }
+        }
 out:
+        if (have_state) {
+                char err[512];
+                state_run_end(&run, false, now_usec(), err, sizeof(err));
+        }
+        change_list_done(&changes);
         if (out != stdout)
                 fclose(out);
         arp_sweep_free(sweep);
@@ -627,5 +858,6 @@ out:
         oui_free(oui);
         inventory_free(pl.inv);
         free(pl.sink);
+        free(cfg);
         return ret;
 }

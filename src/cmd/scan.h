@@ -28,6 +28,9 @@ struct scan_opts {
         struct ip4_net ranges[SCAN_MAX_RANGES];
         struct ip4_net excl_nets[SCAN_MAX_EXCLUDES];
         uint8_t excl_macs[SCAN_MAX_EXCLUDES][6];
+        /* The persistent inventory (man netinv(8), STATE); NULL: none. */
+        const char *state_dir, *site;
+        uint32_t forget_after, stale_days;
 };
 
 /* Does this scan probe at all? (an interface, not --passive, a probe on) */

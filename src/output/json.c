@@ -133,6 +133,10 @@ int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv
         cJSON *doc = document_json(si, inv);
         if (!doc)
                 return -ENOMEM;
+        if (si->annotate_json && si->annotate_json(doc, si->annotate_user) < 0) {
+                cJSON_Delete(doc);
+                return -ENOMEM;
+        }
         int r = put(f, doc, true);
         cJSON_Delete(doc);
         return r;

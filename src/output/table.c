@@ -89,6 +89,8 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
         }
         double secs = si->finished_usec > si->started_usec
                               ? (double)(si->finished_usec - si->started_usec) / 1e6 : 0.0;
+        if (si->annotate_table)
+                si->annotate_table(f, si->annotate_user);
         fprintf(f, "%zu devices; %llu packets (%llu malformed) in %.1f s\n", inventory_count(inv),
                 (unsigned long long)si->packets_seen, (unsigned long long)si->packets_malformed,
                 secs);

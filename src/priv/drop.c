@@ -86,6 +86,18 @@ static int verify(uid_t uid, gid_t gid, bool changed, char *why, size_t n)
         return 0;
 }
 
+int priv_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid)
+{
+        const struct passwd *pw = getpwnam(user ? user : PRIV_DEFAULT_USER);
+        if (!pw && !user)
+                pw = getpwnam(PRIV_FALLBACK_USER);
+        if (!pw)
+                return -ENOENT;
+        *ret_uid = pw->pw_uid;
+        *ret_gid = pw->pw_gid;
+        return 0;
+}
+
 int priv_drop(const char *user, struct priv_result *ret, char *why, size_t n)
 {
         struct priv_result res = { 0 };
