@@ -8,6 +8,7 @@
 #define NETINV_EXIT_OK          0
 #define NETINV_EXIT_FAILURE     1       /* runtime error: permission, I/O, corrupt input */
 #define NETINV_EXIT_USAGE       2       /* the command line is wrong */
+#define NETINV_EXIT_PENDING     4       /* push: documents still spooled */
 
 extern bool cmd_quiet;
 
@@ -20,5 +21,6 @@ void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_scan(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 
 #endif
