@@ -89,6 +89,9 @@ enum push_auth {
         PUSH_AUTH_NONE,
         PUSH_AUTH_BEARER,       /* Authorization: Bearer <secret> */
         PUSH_AUTH_BASIC,        /* secret is "user:password" */
+        PUSH_AUTH_OAUTH,        /* secret is "client_id:client_secret"; OAuth 2
+                                 * client credentials (RFC 6749 §4.4) at
+                                 * token_url, then Bearer (GLPI 11) */
         PUSH_AUTH_MAX,
 };
 
@@ -97,7 +100,8 @@ struct push_opts {
         const char *url;
         enum push_format format;
         enum push_auth auth;
-        const char *secret;     /* token or user:password; never logged */
+        const char *secret;     /* token, user:password or id:secret; never logged */
+        const char *token_url;  /* PUSH_AUTH_OAUTH: where tokens are issued */
         const char *ca_file;    /* private CA (PEM), NULL for the system's */
         const char *client_cert, *client_key;   /* mutual TLS, PEM */
         bool insecure;          /* no TLS verification (the command warns) */
@@ -136,6 +140,17 @@ struct push_result {
  * failed/ and the next one is sent. Returns 0 (see ret for the outcome) or
  * -errno for a local error (spool unreadable, lock held: -EWOULDBLOCK). */
 int push_spool(const struct push_opts *o, struct push_result *ret);
+
+/* An OAuth 2 token response (RFC 6749 §5.1): {"token_type":"Bearer",
+ * "access_token":"...","expires_in":3600}. The token must be a b64token
+ * (RFC 6750 §2.1: letters, digits, "-._~+/", then "="s; it goes into a
+ * header line) of at most 4096 characters. *ret_token malloc()ed; the
+ * caller wipes and frees it. -EBADMSG for anything else. */
+int oauth_parse_token(const char *body, size_t len, char **ret_token);
+/* The request body for client credentials, JSON as GLPI 11 takes it:
+ * {"grant_type":"client_credentials","client_id","client_secret",
+ * "scope":"inventory"} from "id:secret". Wipe and free *ret. */
+int oauth_request_body(const char *id_secret, char **ret);
 
 /* The URL is http:// to a host other than a loopback address (a secret
  * would cross the network unencrypted). -EINVAL for a URL that is not

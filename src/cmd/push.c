@@ -25,6 +25,7 @@ enum {
         OPT_SPOOL = 0x100, OPT_URL, OPT_TOKEN_FILE, OPT_AUTH, OPT_CA, OPT_CERT, OPT_KEY,
         OPT_INSECURE, OPT_FORMAT, OPT_SITE, OPT_AGENT, OPT_CTIMEOUT, OPT_TIMEOUT,
         OPT_RETRY_TIME, OPT_RETRY_INITIAL, OPT_RETRY_MAX, OPT_NO_GZIP, OPT_ADD, OPT_MAX_MB,
+        OPT_TOKEN_URL,
 };
 
 struct push_args {
@@ -43,7 +44,8 @@ static void usage(FILE *f)
               "  --url URL               register (https://, or http:// on this host)\n"
               "  --format json|glpi      what to send (default json)\n"
               "  --token-file FILE       secret (or the NETINV_TOKEN environment variable)\n"
-              "  --auth bearer|basic|none  how the secret is sent (default bearer)\n"
+              "  --auth bearer|basic|oauth|none  how the secret is sent (default bearer)\n"
+              "  --token-url URL         OAuth client credentials: the token endpoint\n"
               "  --ca-file FILE          CA certificate(s) to verify the register with\n"
               "  --client-cert FILE, --client-key FILE   mutual TLS\n"
               "  --insecure              do not verify the register's certificate\n"
@@ -75,6 +77,7 @@ static int parse_args(int argc, char **argv, struct push_args *a)
                 { "url", required_argument, NULL, OPT_URL },
                 { "token-file", required_argument, NULL, OPT_TOKEN_FILE },
                 { "auth", required_argument, NULL, OPT_AUTH },
+                { "token-url", required_argument, NULL, OPT_TOKEN_URL },
                 { "ca-file", required_argument, NULL, OPT_CA },
                 { "client-cert", required_argument, NULL, OPT_CERT },
                 { "client-key", required_argument, NULL, OPT_KEY },
@@ -102,6 +105,7 @@ static int parse_args(int argc, char **argv, struct push_args *a)
                 case OPT_SPOOL: o->spool_dir = optarg; break;
                 case OPT_URL: o->url = optarg; break;
                 case OPT_TOKEN_FILE: a->token_file = optarg; break;
+                case OPT_TOKEN_URL: o->token_url = optarg; break;
                 case OPT_CA: o->ca_file = optarg; break;
                 case OPT_CERT: o->client_cert = optarg; break;
                 case OPT_KEY: o->client_key = optarg; break;
@@ -116,10 +120,12 @@ static int parse_args(int argc, char **argv, struct push_args *a)
                                 o->auth = PUSH_AUTH_BEARER;
                         else if (strcmp(optarg, "basic") == 0)
                                 o->auth = PUSH_AUTH_BASIC;
+                        else if (strcmp(optarg, "oauth") == 0)
+                                o->auth = PUSH_AUTH_OAUTH;
                         else if (strcmp(optarg, "none") == 0)
                                 o->auth = PUSH_AUTH_NONE;
                         else
-                                return cmd_usage_error("--auth '%s': one of bearer, basic, none", optarg);
+                                return cmd_usage_error("--auth '%s': one of bearer, basic, oauth, none", optarg);
                         break;
                 case OPT_FORMAT:
                         if (strcmp(optarg, "json") == 0)
@@ -182,6 +188,8 @@ static int parse_args(int argc, char **argv, struct push_args *a)
                 return cmd_usage_error("--site: empty name");
         if (o->agent_id && (strlen(o->agent_id) > 64 || !spool_scan_id_ok(o->agent_id)))
                 return cmd_usage_error("--agent-id '%s': 1 to 64 letters, digits and '-'", o->agent_id);
+        if (o->auth == PUSH_AUTH_OAUTH && !o->token_url)
+                return cmd_usage_error("--auth oauth needs --token-url (GLPI 11: https://glpi.example/api.php/token)");
         if (o->timeout_ms == 0 || o->connect_timeout_ms == 0)
                 return cmd_usage_error("timeouts must be more than 0 seconds");
         return 0;
@@ -322,6 +330,15 @@ int cmd_push(int argc, char **argv)
                 rc = NETINV_EXIT_USAGE;
                 goto out;
         }
+        bool plain_token = false;
+        if (a.o.token_url && push_url_plain_remote(a.o.token_url, &plain_token) < 0) {
+                cmd_error("'%s': not an http:// or https:// URL", a.o.token_url);
+                rc = NETINV_EXIT_USAGE;
+                goto out;
+        }
+        if (plain_token && a.o.secret)
+                cmd_warn("'%s' is plain http to another host: the client secret crosses the network unencrypted (use https://)",
+                         a.o.token_url);
         if (plain_remote && a.o.secret)
                 cmd_warn("'%s' is plain http to another host: the token crosses the network unencrypted (use https://)",
                          a.o.url);
@@ -332,6 +349,11 @@ int cmd_push(int argc, char **argv)
         int r = push_spool(&a.o, &res);
         if (r == -EWOULDBLOCK) {
                 cmd_error("'%s': another netinv push is sending this spool; try again later", a.o.spool_dir);
+                goto out;
+        }
+        if (r == -EACCES) {
+                cmd_error("no token for the register: %s; %u document%s still spooled", res.last_error,
+                          res.pending, res.pending == 1 ? "" : "s");
                 goto out;
         }
         if (r < 0) {

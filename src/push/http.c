@@ -196,7 +196,7 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
         return n;
 }
 
-enum outcome { SENT, RETRY, REFUSED };
+enum outcome { SENT, RETRY, REFUSED, NO_TOKEN };
 
 struct request {
         const void *data;
@@ -244,8 +244,8 @@ static int add_bearer(struct curl_slist **l, const char *secret)
 }
 
 static enum outcome post_once(CURL *h, const struct push_opts *o, const struct request *rq,
-                              struct body *resp, long *ret_status, long *ret_retry_after_s,
-                              char *err, size_t errcap)
+                              const char *bearer, struct body *resp, long *ret_status,
+                              long *ret_retry_after_s, char *err, size_t errcap)
 {
         struct curl_slist *hdr = NULL;
         char curl_err[CURL_ERROR_SIZE] = "";
@@ -257,7 +257,7 @@ static enum outcome post_once(CURL *h, const struct push_opts *o, const struct r
 
         if (add_header(&hdr, "Content-Type", rq->content_type) < 0 ||
             (rq->gzip_encoding && add_header(&hdr, "Content-Encoding", "gzip") < 0) ||
-            add_header(&hdr, "Idempotency-Key", rq->idem_key) < 0 ||
+            (rq->idem_key && add_header(&hdr, "Idempotency-Key", rq->idem_key) < 0) ||
             (o->format == PUSH_FORMAT_GLPI && o->agent_id &&
              add_header(&hdr, "GLPI-Agent-ID", o->agent_id) < 0) ||
             (o->format == PUSH_FORMAT_GLPI && add_header(&hdr, "Pragma", "no-cache") < 0) ||
@@ -267,7 +267,7 @@ static enum outcome post_once(CURL *h, const struct push_opts *o, const struct r
                 snprintf(err, errcap, "out of memory");
                 goto out;
         }
-        if (o->auth == PUSH_AUTH_BEARER && o->secret && add_bearer(&hdr, o->secret) < 0) {
+        if (bearer && add_bearer(&hdr, bearer) < 0) {
                 snprintf(err, errcap, "token too long");
                 goto out;
         }
@@ -318,10 +318,72 @@ static uint64_t jitter(uint64_t base)
 struct run {
         const struct push_opts *o;
         CURL *h;
+        char *bearer;           /* OAuth: the token fetched this run */
         uint64_t deadline;      /* monotonic ms after which no retry starts */
         struct push_result *res;
         struct body resp;
 };
+
+static int setup_handle(CURL *h, const struct push_opts *o);
+
+static void drop_bearer(struct run *run)
+{
+        if (run->bearer) {
+                explicit_bzero(run->bearer, strlen(run->bearer));
+                free(run->bearer);
+                run->bearer = NULL;
+        }
+}
+
+/* OAuth client credentials: 0 with run->bearer set; -EAGAIN to retry
+ * later (network, 5xx, 408, 429); -EACCES when the token endpoint refuses
+ * the credentials or answers something that is not a token. */
+static int fetch_token(struct run *run, char *err, size_t errcap)
+{
+        const struct push_opts *o = run->o;
+        char *req = NULL;
+        long status = 0, ra = 0;
+        int r = oauth_request_body(o->secret, &req);
+        if (r < 0) {
+                snprintf(err, errcap, "the OAuth secret must be client_id:client_secret");
+                return -EACCES;
+        }
+        CURL *h = curl_easy_init();
+        if (!h) {
+                r = -ENOMEM;
+                goto out;
+        }
+        struct push_opts to = *o;
+        to.url = o->token_url;
+        to.format = PUSH_FORMAT_JSON;
+        if (setup_handle(h, &to) < 0) {
+                snprintf(err, errcap, "bad token URL");
+                r = -EACCES;
+                goto out;
+        }
+        struct request rq = { .data = req, .len = strlen(req), .content_type = "application/json" };
+        enum outcome oc = post_once(h, &to, &rq, NULL, &run->resp, &status, &ra, err, errcap);
+        if (oc == RETRY) {
+                r = -EAGAIN;
+        } else if (oc == REFUSED || status < 200 || status >= 300) {
+                snprintf(err, errcap, "the token endpoint refused the client credentials (HTTP %ld)", status);
+                r = -EACCES;
+        } else {
+                r = oauth_parse_token(run->resp.buf, run->resp.len, &run->bearer);
+                if (r < 0) {
+                        snprintf(err, errcap, "the token endpoint's answer holds no Bearer token");
+                        r = -EACCES;
+                }
+        }
+        explicit_bzero(run->resp.buf, run->resp.len);
+        run->resp.len = 0;
+out:
+        if (h)
+                curl_easy_cleanup(h);
+        explicit_bzero(req, strlen(req));
+        free(req);
+        return r;
+}
 
 /* Send one request, retrying within the run's budget. */
 static enum outcome post_retry(struct run *run, const struct request *rq, const char *what, long *ret_status)
@@ -329,15 +391,37 @@ static enum outcome post_retry(struct run *run, const struct request *rq, const 
         const struct push_opts *o = run->o;
         uint64_t backoff = o->retry_initial_ms ? o->retry_initial_ms : 1;
         char err[CURL_ERROR_SIZE + 64];
+        bool refreshed = false;
         for (;;) {
-                long status, ra;
-                run->res->attempts++;
-                enum outcome oc = post_once(run->h, o, rq, &run->resp, &status, &ra, err, sizeof(err));
+                long status = 0, ra = 0;
+                enum outcome oc;
+                err[0] = '\0';
+                int tr = 0;
+                if (o->auth == PUSH_AUTH_OAUTH && !run->bearer)
+                        tr = fetch_token(run, err, sizeof(err));
+                if (tr == -EACCES || tr == -ENOMEM) {
+                        snprintf(run->res->last_error, sizeof(run->res->last_error), "%s", err);
+                        return NO_TOKEN;
+                }
+                if (tr == -EAGAIN) {
+                        oc = RETRY;
+                } else {
+                        const char *bearer = o->auth == PUSH_AUTH_BEARER ? o->secret :
+                                             o->auth == PUSH_AUTH_OAUTH ? run->bearer : NULL;
+                        run->res->attempts++;
+                        oc = post_once(run->h, o, rq, bearer, &run->resp, &status, &ra, err, sizeof(err));
+                }
                 *ret_status = status;
                 if (status)
                         run->res->last_status = status;
                 if (err[0])
                         snprintf(run->res->last_error, sizeof(run->res->last_error), "%s", err);
+                /* An OAuth token may expire mid-run: one fresh token, at once. */
+                if (oc == REFUSED && status == 401 && o->auth == PUSH_AUTH_OAUTH && !refreshed) {
+                        drop_bearer(run);
+                        refreshed = true;
+                        continue;
+                }
                 if (oc != RETRY)
                         return oc;
                 uint64_t delay = jitter(backoff);
@@ -345,10 +429,11 @@ static enum outcome post_retry(struct run *run, const struct request *rq, const 
                         delay = (uint64_t)ra * 1000u;
                 uint64_t now = mono_ms();
                 if (now + delay > run->deadline) {
-                        note(o, 1, "%s: %s%s; retry budget spent, left in the spool", what,
-                             status ? "register answered HTTP " : "", err[0] ? err : "");
                         if (status)
-                                note(o, 1, "%s: last answer HTTP %ld", what, status);
+                                note(o, 1, "%s: register answered HTTP %ld; retry time spent, left in the spool",
+                                     what, status);
+                        else
+                                note(o, 1, "%s: %s; retry time spent, left in the spool", what, err);
                         return RETRY;
                 }
                 if (status)
@@ -473,6 +558,9 @@ static int push_one(struct run *run, const struct spool_entry *e, uint64_t dropp
         case RETRY:
                 r = 2;
                 break;
+        case NO_TOKEN:
+                r = -EACCES;
+                break;
         }
 out:
         glpi_msgs_free(&gm);
@@ -546,6 +634,7 @@ int push_spool(const struct push_opts *o, struct push_result *ret)
         }
         res.pending = (unsigned)(n - (int)res.sent - (int)res.failed);
 out_curl:
+        drop_bearer(&run);
         curl_easy_cleanup(run.h);
 out_global:
         curl_global_cleanup();
@@ -553,7 +642,7 @@ out:
         if (lock_fd >= 0)
                 close(lock_fd);
         free(v);
-        if (r == 0)
+        if (r == 0 || r == -EACCES)
                 *ret = res;
         return r;
 }

@@ -1,12 +1,14 @@
 /* fuzz-glpi.c - the push adapters over arbitrary bytes: glpi_document()
  * (a netinv document, as read back from the spool, into GLPI messages) and
- * push_json_document() (agent id, site and drop counter added).
+ * push_json_document() (agent id, site and drop counter added), and
+ * oauth_parse_token() (an OAuth token response from the network).
  *
  * A spool directory is on disk and can be edited, so what is read back is
  * not trusted. Checked: every message produced is JSON again, with the
  * fixed keys GLPI needs and never itemtype Computer or Phone; the JSON
- * form parses whenever the input did. Seeds (corpus/glpi): the mapping
- * fixture and documents netinv wrote for the test captures.
+ * form parses whenever the input did; a token has no character that could
+ * end a header line. Seeds (corpus/glpi): the mapping fixture, documents
+ * netinv wrote for the test captures, token responses.
  */
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -34,6 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         cJSON_Delete(j);
                 }
                 glpi_msgs_free(&m);
+        }
+        /* The OAuth token response parser (push/oauth.c): a token that comes
+         * out must be fit for a header line. */
+        char *tok = NULL;
+        if (oauth_parse_token(doc, size, &tok) == 0) {
+                if (!tok[0] || strpbrk(tok, " \t\r\n:\"") || strlen(tok) > 4096)
+                        abort();
+                free(tok);
         }
         char *out = NULL;
         size_t len = 0;

@@ -137,6 +137,45 @@ def main():
     finally:
         mreg.stop()
 
+    # --- GLPI 11 OAuth client credentials, and Basic --------------------
+    creds = os.path.join(d, "oauth")
+    with open(creds, "w") as f:
+        f.write("netinv-agent:cl1ent-s3cret\n")
+    os.chmod(creds, 0o600)
+    oreg = Register(d, oauth="netinv-agent:cl1ent-s3cret", name="oauth")
+    try:
+        oreg.set({"mode": "ok", "token_uses": 1})
+        sids = []
+        for i in range(3):
+            path, sid = write_doc(d, base, 9100 + i)
+            sids.append(sid)
+            r = push("--add", path, "--spool", spool, "--ca-file", ca, "-q", *FAST)   # queue only
+        oa = ["--spool", spool, "--ca-file", ca, "-q", *FAST, "--url", oreg.url, "--auth", "oauth",
+              "--token-file", creds, "--token-url", oreg.base + "/api.php/token"]
+        r = push(*oa)
+        check(r.returncode == 0 and spooled(spool) == [], f"OAuth: sent (exit {r.returncode} {r.stderr.strip()})")
+        recs = oreg.records()
+        check([x["key"] for x in recs if x.get("stored")] == sids, "OAuth: stored, in order")
+        check(sum(1 for x in recs if x.get("token_request")) == 3,
+              "OAuth: a fresh token after a 401 (each token good for one request here)")
+        check("cl1ent" not in r.stderr, "OAuth: the secret is not printed")
+        with open(creds, "w") as f:
+            f.write("netinv-agent:wrong\n")
+        path, sid = write_doc(d, base, 9200)
+        r = push("--add", path, *oa)
+        check(r.returncode == 1 and "refused the client credentials" in r.stderr and len(spooled(spool)) == 1,
+              f"OAuth with wrong credentials: exit 1, the document stays spooled ({r.returncode})")
+    finally:
+        oreg.stop()
+    breg = Register(d, token=None, name="basic")
+    try:
+        r = push("--url", breg.url, "--spool", spool, "--ca-file", ca, "-q", *FAST, "--auth", "basic",
+                 env={"NETINV_TOKEN": "user:pass"})
+        check(r.returncode == 0 and spooled(spool) == [], "Basic auth: sent")
+        check([x.get("authz") for x in breg.records()] == ["Basic dXNlcjpwYXNz"], "Basic auth: user:pass sent")
+    finally:
+        breg.stop()
+
     print(f"{check.failures} failures")
     sys.exit(1 if check.failures else 0)
 

@@ -52,7 +52,7 @@ def free_port():
 
 
 class Register:
-    def __init__(self, d, tls=True, token=None, client_ca=False, keep_bodies=False, name="reg"):
+    def __init__(self, d, tls=True, token=None, client_ca=False, keep_bodies=False, name="reg", oauth=None):
         self.d = d
         self.log = os.path.join(d, f"{name}.log")
         self.control_file = os.path.join(d, f"{name}.control")
@@ -69,6 +69,8 @@ class Register:
             cmd += ["--token", token]
         if keep_bodies:
             cmd += ["--keep-bodies"]
+        if oauth:
+            cmd += ["--oauth", oauth]
         self.proc = subprocess.Popen(cmd)
         for _ in range(200):
             if os.path.exists(port_file):
@@ -78,7 +80,8 @@ class Register:
             self.stop()
             raise RuntimeError("register did not start")
         self.port = int(open(port_file).read())
-        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}/front/inventory.php"
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.url = self.base + "/front/inventory.php"
 
     def set(self, c):
         tmp = self.control_file + ".tmp"

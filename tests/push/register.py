@@ -4,7 +4,7 @@ only). It records what it receives and fails on demand.
 
     register.py --port-file F --log F --control F [--cert C --key K
                 [--wrong-cert C2 --wrong-key K2] [--client-ca CA]] [--token T]
-                [--keep-bodies] [--raw]
+                [--oauth ID:SECRET] [--keep-bodies] [--raw]
 
 Listens on 127.0.0.1 (an ephemeral port, written to --port-file), HTTPS when
 --cert is given. Every POST is appended to --log as one JSON line:
@@ -28,12 +28,16 @@ Faults:
   "wrongcert"         (TLS only) present --wrong-cert for this connection
   "400"               answer 400 (a document the register refuses)
 With --token, anything but "Authorization: Bearer <token>" gets 401.
+With --oauth ID:SECRET, POST .../api.php/token with GLPI 11's client
+credentials JSON issues tokens (RFC 6749 §4.4); inventory requests need one
+of them. Control "token_uses": N makes each token good for N requests (a
+token that expires mid-run).
 """
 import argparse, gzip, json, os, random, socket, ssl, sys, threading, time, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-state = {"n": 0, "stored": set(), "rng": None, "seed": None, "seq": 0}
+state = {"n": 0, "stored": set(), "rng": None, "seed": None, "seq": 0, "tokens": {}, "issued": 0}
 
 
 def control():
@@ -97,7 +101,43 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.answer(405, {"status": "error", "message": "POST only"})
 
+    def token_endpoint(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            req = {}
+        cid, _, secret = args.oauth.partition(":")
+        ok = (req.get("grant_type") == "client_credentials" and req.get("client_id") == cid and
+              req.get("client_secret") == secret and req.get("scope") == "inventory" and
+              self.headers.get("Content-Type") == "application/json")
+        log({"n": 0, "key": "", "fault": None, "stored": False, "path": self.path, "token_request": True,
+             "status": 200 if ok else 401})
+        if not ok:
+            self.answer(401, {"error": "invalid_client"})
+            return
+        with lock:
+            state["issued"] += 1
+            tok = f"tok-{state['issued']}.x_y~z+/=="
+            state["tokens"][tok] = control().get("token_uses", 1 << 30)
+        self.answer(200, {"token_type": "Bearer", "access_token": tok, "expires_in": 3600})
+
+    def auth_ok(self):
+        auth = self.headers.get("Authorization", "")
+        if args.oauth:
+            tok = auth[7:] if auth.startswith("Bearer ") else ""
+            with lock:
+                left = state["tokens"].get(tok, 0)
+                if left <= 0:
+                    return False
+                state["tokens"][tok] = left - 1
+                return True
+        return args.token is None or auth == "Bearer " + args.token
+
     def do_POST(self):
+        if args.oauth and self.path.endswith("/api.php/token"):
+            self.token_endpoint()
+            return
         c = control()
         fault = pick_fault(c, allowed={"500", "503", "429", "stall", "drop", "reset", "400"})
         with lock:
@@ -122,8 +162,10 @@ class Handler(BaseHTTPRequestHandler):
             log(rec)
             self.answer(200, {"status": "ok"})
             return
-        auth = self.headers.get("Authorization", "")
-        rec["auth"] = "ok" if args.token is None or auth == "Bearer " + args.token else "bad"
+        rec["auth"] = "ok" if self.auth_ok() else "bad"
+        authz = self.headers.get("Authorization", "")
+        # The scheme, and for Basic the credentials (test values only).
+        rec["authz"] = authz if authz.startswith("Basic ") else authz.split(" ")[0]
         try:
             if rec["cenc"] == "gzip" or rec["ctype"] == "application/x-compress-gzip":
                 raw = gzip.decompress(raw)
@@ -208,6 +250,7 @@ def main():
     ap.add_argument("--wrong-key")
     ap.add_argument("--client-ca")
     ap.add_argument("--token")
+    ap.add_argument("--oauth", help="ID:SECRET of the one OAuth client")
     ap.add_argument("--keep-bodies", action="store_true")
     ap.add_argument("--raw", action="store_true", help="do not decode bodies (benchmarks)")
     args = ap.parse_args()

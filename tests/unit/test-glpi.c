@@ -9,7 +9,8 @@
  * tests/push/glpi.py. NETINV_FIXTURE_WRITE=1 prints the messages instead
  * (for updating the fixture after a reviewed mapping change).
  * Then hand-made edge cases: not a netinv document, wrong types, long
- * strings cut at a character boundary, no site.
+ * strings cut at a character boundary, no site; OAuth token responses
+ * (push/oauth.c) that must not reach a header line.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -161,8 +162,46 @@ static void test_json_document(void)
         free(out);
 }
 
+static void test_oauth(void)
+{
+        char *t = NULL;
+        const char *ok = "{\"token_type\":\"Bearer\",\"access_token\":\"eyJ0e.x-y_z~+/==\",\"expires_in\":3600}";
+        CHECK_INT(oauth_parse_token(ok, strlen(ok), &t), 0);
+        CHECK_STR(t, "eyJ0e.x-y_z~+/==");
+        free(t);
+        const char *lower = "{\"token_type\":\"bearer\",\"access_token\":\"abc\"}";
+        CHECK_INT(oauth_parse_token(lower, strlen(lower), &t), 0);
+        free(t);
+        /* Anything that could not be a header value, or is not a token. */
+        static const char *const bad[] = {
+                "{\"token_type\":\"Bearer\",\"access_token\":\"a\\r\\nX-Evil: 1\"}",
+                "{\"token_type\":\"Bearer\",\"access_token\":\"a b\"}",
+                "{\"token_type\":\"Bearer\",\"access_token\":\"\"}",
+                "{\"token_type\":\"Bearer\",\"access_token\":\"==\"}",
+                "{\"token_type\":\"Bearer\",\"access_token\":\"a=b\"}",
+                "{\"token_type\":\"MAC\",\"access_token\":\"abc\"}",
+                "{\"token_type\":\"Bearer\",\"access_token\":7}",
+                "{\"access_token\":\"abc\"}",
+                "[\"Bearer\"]", "", "{",
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                CHECK_INT(oauth_parse_token(bad[i], strlen(bad[i]), &t), -EBADMSG);
+        /* Not NUL-terminated: the length is the bound. */
+        CHECK_INT(oauth_parse_token(ok, 20, &t), -EBADMSG);
+
+        char *body = NULL;
+        CHECK_INT(oauth_request_body("agent:se\"cret", &body), 0);
+        CHECK_STR(body, "{\"grant_type\":\"client_credentials\",\"client_id\":\"agent\","
+                        "\"client_secret\":\"se\\\"cret\",\"scope\":\"inventory\"}");
+        free(body);
+        CHECK_INT(oauth_request_body("nocolon", &body), -EINVAL);
+        CHECK_INT(oauth_request_body(":x", &body), -EINVAL);
+        CHECK_INT(oauth_request_body("x:", &body), -EINVAL);
+}
+
 int main(void)
 {
+        test_oauth();
         test_fixture();
         test_not_netinv();
         test_long_strings();
