@@ -12,7 +12,8 @@
  *
  * Spool layout (DIR is the spool directory):
  *   DIR/<usec:20>-<scan_id>.json      pending, oldest first by name
- *   DIR/.tmp-*                        being written (ignored, cleaned)
+ *   DIR/.tmp-*                        being written (ignored; spool_put
+ *                                     removes those older than an hour)
  *   DIR/dropped                       documents dropped because the spool was
  *                                     full, not yet reported to the register
  *   DIR/failed/<name>.json            refused by the register (4xx) ...
@@ -57,7 +58,7 @@ struct spool_entry {
 };
 
 /* The pending documents, oldest first. *ret is malloc()ed (free() it);
- * at most SPOOL_MAX_DOCS entries. Returns the count or -errno. */
+ * at most SPOOL_MAX_DOCS entries (the oldest). Returns the count or -errno. */
 int spool_list(const char *dir, struct spool_entry **ret);
 
 /* Read one pending document, NUL-terminated; free() *ret_buf. */

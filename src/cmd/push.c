@@ -348,7 +348,9 @@ int cmd_push(int argc, char **argv)
         struct push_result res;
         int r = push_spool(&a.o, &res);
         if (r == -EWOULDBLOCK) {
-                cmd_error("'%s': another netinv push is sending this spool; try again later", a.o.spool_dir);
+                /* Not an error: that run sends what is queued. */
+                cmd_warn("'%s': another netinv push is sending this spool now; left to it", a.o.spool_dir);
+                rc = NETINV_EXIT_PENDING;
                 goto out;
         }
         if (r == -EACCES) {

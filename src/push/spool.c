@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netinv/limits.h"
@@ -22,6 +23,10 @@
 
 #define SPOOL_DIGITS 20         /* strlen("18446744073709551615") */
 #define SPOOL_SUFFIX ".json"
+/* A temporary file this old was left by a writer that died. */
+#define SPOOL_TMP_STALE_SEC 3600
+
+static unsigned tmp_seq;        /* .tmp-<pid>-<n>: unique within the process */
 
 bool spool_scan_id_ok(const char *scan_id)
 {
@@ -68,8 +73,7 @@ static int write_all(int fd, const void *buf, size_t len)
 static int write_file_atomic(const char *dir, const char *name, const void *buf, size_t len)
 {
         char tmp[4096], dst[4096];
-        static unsigned seq;
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", dir, (long)getpid(), seq++) >= sizeof(tmp) ||
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", dir, (long)getpid(), tmp_seq++) >= sizeof(tmp) ||
             (size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst))
                 return -ENAMETOOLONG;
         int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -130,7 +134,8 @@ int spool_list(const char *dir, struct spool_entry **ret)
         size_t n = 0, cap = 0;
         int r = 0;
         struct dirent *de;
-        while ((de = readdir(d)) && n < SPOOL_MAX_DOCS) {
+        bool sorted = false;
+        while ((de = readdir(d))) {
                 struct spool_entry e;
                 memset(&e, 0, sizeof(e));
                 if (!parse_name(de->d_name, e.scan_id, sizeof(e.scan_id)))
@@ -140,6 +145,27 @@ int spool_list(const char *dir, struct spool_entry **ret)
                         continue;
                 snprintf(e.name, sizeof(e.name), "%s", de->d_name);
                 e.size = (uint64_t)st.st_size;
+                if (n == SPOOL_MAX_DOCS) {
+                        /* Full: keep the oldest, so that the order holds
+                         * (readdir's order is not the queue's). */
+                        if (!sorted) {
+                                qsort(v, n, sizeof(*v), cmp_entry);
+                                sorted = true;
+                        }
+                        if (strcmp(e.name, v[n - 1].name) >= 0)
+                                continue;
+                        size_t lo = 0, hi = n - 1;
+                        while (lo < hi) {
+                                size_t mid = (lo + hi) / 2;
+                                if (strcmp(v[mid].name, e.name) < 0)
+                                        lo = mid + 1;
+                                else
+                                        hi = mid;
+                        }
+                        memmove(&v[lo + 1], &v[lo], (n - 1 - lo) * sizeof(*v));
+                        v[lo] = e;
+                        continue;
+                }
                 if (n == cap) {
                         size_t nc = cap ? cap * 2 : 64;
                         struct spool_entry *nv = realloc(v, nc * sizeof(*v));
@@ -202,6 +228,25 @@ static int unlink_entry(const char *dir, const char *name)
         return 0;
 }
 
+/* Remove temporary files that writers which died left behind. */
+static void clean_stale_tmp(const char *dir)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        time_t now = time(NULL);
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                struct stat st;
+                if (strncmp(de->d_name, ".tmp-", 5) != 0 ||
+                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+                        continue;
+                if (now - st.st_mtime > SPOOL_TMP_STALE_SEC)
+                        unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
+}
+
 int spool_put(const char *dir, const char *scan_id, const char *doc, size_t len,
               uint64_t max_bytes, struct spool_stats *ret_stats)
 {
@@ -218,6 +263,7 @@ int spool_put(const char *dir, const char *scan_id, const char *doc, size_t len,
         r = ensure_dir(dir);
         if (r < 0)
                 return r;
+        clean_stale_tmp(dir);
 
         /* Make room first, oldest first: the newest scan is worth most. */
         int n = spool_list(dir, &v);
@@ -241,8 +287,7 @@ int spool_put(const char *dir, const char *scan_id, const char *doc, size_t len,
                         goto out;
         }
 
-        static unsigned seq;
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", dir, (long)getpid(), seq++) >= sizeof(tmp)) {
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", dir, (long)getpid(), tmp_seq++) >= sizeof(tmp)) {
                 r = -ENAMETOOLONG;
                 goto out;
         }

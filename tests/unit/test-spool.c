@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -71,6 +72,24 @@ static void test_put_list_order(void)
         free(v);
         snprintf(p, sizeof(p), "ls -a '%s' | grep -q '^.tmp-'", dir);
         CHECK(system(p) != 0);
+}
+
+static void test_stale_tmp(void)
+{
+        /* A writer that died left temporaries: an old one is removed, a
+         * fresh one (a writer at work) is not. */
+        const char *dir = fresh("stale");
+        char p_old[4300], p_new[4300];
+        mkdir(dir, 0700);
+        snprintf(p_old, sizeof(p_old), "%s/.tmp-1-1", dir);
+        snprintf(p_new, sizeof(p_new), "%s/.tmp-1-2", dir);
+        close(open(p_old, O_WRONLY | O_CREAT, 0600));
+        close(open(p_new, O_WRONLY | O_CREAT, 0600));
+        struct timespec ts[2] = { { .tv_sec = time(NULL) - 7200 }, { .tv_sec = time(NULL) - 7200 } };
+        CHECK_INT(utimensat(AT_FDCWD, p_old, ts, 0), 0);
+        CHECK_INT(spool_put(dir, "s1", "{}", 2, 0, NULL), 0);
+        CHECK(access(p_old, F_OK) < 0);
+        CHECK(access(p_new, F_OK) == 0);
 }
 
 static void test_bad_ids(void)
@@ -265,6 +284,7 @@ int main(void)
         mkdir(top, 0700);
         test_put_list_order();
         test_bad_ids();
+        test_stale_tmp();
         test_bound();
         test_fail();
         test_gzip();
