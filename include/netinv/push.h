@@ -163,7 +163,8 @@ int push_gzip(const void *in, size_t len, void **ret, size_t *ret_len);
 
 /* Read a secret file: the first line, without trailing CR/LF/space. The
  * caller wipes (explicit_bzero) and frees *ret. -EPERM when the file is
- * readable by others (mode & 007). */
+ * readable by others (mode & 007). Call it before privileges are dropped
+ * (the file is usually root's); the value is never logged. */
 int push_read_secret(const char *path, char **ret);
 
 /* ---- adapters --------------------------------------------------------- */
