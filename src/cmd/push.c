@@ -281,7 +281,8 @@ static int add_file(const struct push_args *a, const char *path)
                 return r;
         }
         if (st.dropped)
-                cmd_warn("SPOOL FULL: dropped the %u oldest document%s from '%s' to queue scan %s; "
+                /* Loud: even with -q (cmd_info ignores it). */
+                cmd_info("warning: SPOOL FULL: dropped the %u oldest document%s from '%s' to queue scan %s; "
                          "%llu dropped since the register last heard (the next document carries the count)",
                          st.dropped, st.dropped == 1 ? "" : "s", a->o.spool_dir, id,
                          (unsigned long long)st.dropped_unreported);
@@ -336,14 +337,15 @@ int cmd_push(int argc, char **argv)
                 rc = NETINV_EXIT_USAGE;
                 goto out;
         }
+        /* Security warnings are printed even with -q. */
         if (plain_token && a.o.secret)
-                cmd_warn("'%s' is plain http to another host: the client secret crosses the network unencrypted (use https://)",
+                cmd_info("warning: '%s' is plain http to another host: the client secret crosses the network unencrypted (use https://)",
                          a.o.token_url);
         if (plain_remote && a.o.secret)
-                cmd_warn("'%s' is plain http to another host: the token crosses the network unencrypted (use https://)",
+                cmd_info("warning: '%s' is plain http to another host: the token crosses the network unencrypted (use https://)",
                          a.o.url);
         if (a.o.insecure)
-                cmd_warn("--insecure: the register's certificate is not verified; anyone on the path can read the token and the inventory");
+                cmd_info("warning: --insecure: the register's certificate is not verified; anyone on the path can read the token and the inventory");
 
         struct push_result res;
         int r = push_spool(&a.o, &res);

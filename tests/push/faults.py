@@ -4,8 +4,11 @@ at random (refused connections, 500/503, 429 with Retry-After, stalls past
 the timeout, a wrong certificate, connections dropped after the body was
 read), then a healthy register: every document arrives, each stored once by
 Idempotency-Key, in order, and the spool ends empty. Then the single cases:
-a wrong token (failed/, exit 1), Retry-After honoured, a wrong certificate,
-mutual TLS, a world-readable token file, NETINV_TOKEN.
+a wrong token (failed/, exit 1), Retry-After honoured, a wrong certificate
+(kept; sent with --insecure and a warning), NETINV_TOKEN, a world-readable
+token file, mutual TLS, GLPI 11 OAuth client credentials (a token refreshed
+after a 401; wrong credentials), Basic, and a full spool (the oldest
+dropped with a warning, the count carried by the next document).
 
 Short timeouts and a small retry budget keep it near a minute.
 """
@@ -111,6 +114,12 @@ def main():
         path, sid = write_doc(d, base, 9003)
         r = push("--add", path, "--url", reg.url, *common)
         check(r.returncode == 4 and len(spooled(spool)) == 1, f"wrong certificate: exit 4, kept (got {r.returncode})")
+        r = push("--url", reg.url, "--spool", spool, "-q", *FAST, "--insecure",
+                 env={"NETINV_TOKEN": "s3cret-token"})
+        check(r.returncode == 0 and spooled(spool) == [] and "not verified" in r.stderr,
+              f"--insecure: sent to the wrong certificate, with a warning ({r.returncode})")
+        path, sid = write_doc(d, base, 9005)
+        push("--add", path, "--spool", spool, "-q")
         reg.set({"mode": "ok"})
         r = push("--url", reg.url, "--spool", spool, "--ca-file", ca, "-q", *FAST,
                  env={"NETINV_TOKEN": "s3cret-token"})
@@ -173,6 +182,24 @@ def main():
                  env={"NETINV_TOKEN": "user:pass"})
         check(r.returncode == 0 and spooled(spool) == [], "Basic auth: sent")
         check([x.get("authz") for x in breg.records()] == ["Basic dXNlcjpwYXNz"], "Basic auth: user:pass sent")
+
+        # --- spool full: the oldest dropped, loudly, the count carried ----
+        big = dict(base, devices=base["devices"] * 60)
+        paths = []
+        for i in range(2):
+            path, sid = write_doc(d, big, 9300 + i)
+            paths.append((path, sid))
+        check(os.path.getsize(paths[0][0]) > 600 * 1024, "spool full: documents over half a MiB")
+        push("--add", paths[0][0], "--spool", spool, "--spool-max-mb", "1", "-q")
+        r = push("--add", paths[1][0], "--spool", spool, "--spool-max-mb", "1", "-q")
+        check(r.returncode == 4 and "SPOOL FULL" in r.stderr and len(spooled(spool)) == 1,
+              f"spool full: the oldest dropped, with a warning even with -q ({r.returncode})")
+        r = push("--url", breg.url, "--spool", spool, "--ca-file", ca, "-q", *FAST, "--auth", "none")
+        last = [x for x in breg.records() if x.get("stored")][-1]
+        check(r.returncode == 0 and last["key"] == paths[1][1] and last["body"]["spool_dropped"] == 1,
+              "spool full: the next document carries scan.spool_dropped = 1")
+        check(not os.path.exists(os.path.join(spool, "dropped")) or
+              open(os.path.join(spool, "dropped")).read().strip() == "0", "spool full: the counter is reset once reported")
     finally:
         breg.stop()
 
