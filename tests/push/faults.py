@@ -12,7 +12,7 @@ dropped with a warning, the count carried by the next document).
 
 Short timeouts and a small retry budget keep it near a minute.
 """
-import os, sys, tempfile, time
+import atexit, shutil, os, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import Check, Register, base_document, certs, free_port, push, spooled, write_doc  # noqa: E402
@@ -25,6 +25,7 @@ FAST = ["--connect-timeout", "0.3", "--timeout", "0.6", "--retry-time", "0.5",
 def main():
     check = Check()
     d = tempfile.mkdtemp(prefix="netinv-push-")
+    atexit.register(shutil.rmtree, d, True)   # also on failure
     certs(d)
     tok = os.path.join(d, "token")
     with open(tok, "w") as f:

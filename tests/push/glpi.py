@@ -10,7 +10,7 @@ The schema is not in this repository: NETINV_GLPI_SCHEMA names it, else
 ../shared/register/glpi/inventory.schema.json from the repository top.
 Skipped (77) without it or without python3-jsonschema.
 """
-import glob, gzip, json, os, subprocess, sys, tempfile
+import atexit, glob, shutil, gzip, json, os, subprocess, sys, tempfile
 
 
 def find_jsonschema():
@@ -94,6 +94,7 @@ def main():
 
     # Real documents: every capture, through netinv push to a register.
     d = tempfile.mkdtemp(prefix="netinv-glpi-")
+    atexit.register(shutil.rmtree, d, True)   # also on failure
     reg = Register(d, tls=False, keep_bodies=True)
     spool = os.path.join(d, "spool")
     devices = 0
