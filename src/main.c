@@ -13,6 +13,7 @@ static void usage(FILE *f)
               "  scan --read FILE    the same over a pcap/pcapng capture file\n"
               "  eol list|check|update   end-of-life tables (netinv eol --help)\n"
               "  inventory           print the inventory merged from earlier scans\n"
+              "  push --spool DIR --url URL   send the spooled documents to the register now\n"
               "\n"
               "  netinv --version    print the version\n"
               "  netinv COMMAND --help, man netinv(8)\n",
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
                 return cmd_eol(argc - 1, argv + 1);
         if (strcmp(c, "inventory") == 0)
                 return cmd_inventory(argc - 1, argv + 1);
+        if (strcmp(c, "push") == 0)
+                return cmd_push(argc - 1, argv + 1);
         if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
                 printf("netinv %s\n", NETINV_VERSION);
                 return NETINV_EXIT_OK;

@@ -51,4 +51,25 @@
  * before the previous target, so this is only a second guard. */
 #define DNS_PTR_HOPS_MAX        64u
 
+/* Push spool (push.h). Documents listed per run: a spool this long means
+ * the register has been away for months; the rest waits for the next run. */
+#define SPOOL_MAX_DOCS          100000u
+/* Default bound of the spool, bytes (push.spool_max_mb). A 10,000-device
+ * document is ~20 MiB uncompressed; 256 MiB keeps a week of hourly scans
+ * of an office. */
+#define SPOOL_MAX_BYTES_DEFAULT (256ull * 1024 * 1024)
+/* Response body kept from the register (saved beside a failed document,
+ * parsed for an OAuth token). Errors are one JSON line. */
+#define PUSH_RESPONSE_MAX       (64u * 1024u)
+/* Retry defaults: first backoff, largest backoff, total time spent
+ * retrying in one run (a timer run every hour should not overlap). */
+#define PUSH_RETRY_INITIAL_MS   1000u
+#define PUSH_RETRY_MAX_MS       60000u
+#define PUSH_RETRY_TOTAL_MS     300000u
+#define PUSH_CONNECT_TIMEOUT_MS 10000u
+#define PUSH_TIMEOUT_MS         60000u
+/* GLPI: "description" is one line (NOTES: under 255 characters); names are
+ * a database varchar(255). */
+#define GLPI_STRING_MAX         250u
+
 #endif

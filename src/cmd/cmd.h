@@ -9,6 +9,7 @@
 #define NETINV_EXIT_FAILURE     1       /* runtime error: permission, I/O, corrupt input */
 #define NETINV_EXIT_USAGE       2       /* the command line or the config file is wrong */
 #define NETINV_EXIT_TEMPFAIL    75      /* EX_TEMPFAIL: another run holds the state lock */
+#define NETINV_EXIT_PENDING     4       /* push: documents still spooled */
 
 extern bool cmd_quiet;
 
@@ -23,5 +24,6 @@ int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_scan(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 
 #endif
