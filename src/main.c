@@ -11,6 +11,8 @@ static void usage(FILE *f)
               "commands:\n"
               "  scan IFACE          listen on IFACE and print every device seen\n"
               "  scan --read FILE    the same over a pcap/pcapng capture file\n"
+              "  identify --read FILE [--explain MAC]\n"
+              "                      identify the devices of a capture (type, OS, evidence)\n"
               "\n"
               "  netinv --version    print the version\n"
               "  netinv COMMAND --help, man netinv(8)\n",
@@ -26,6 +28,8 @@ int main(int argc, char **argv)
         const char *c = argv[1];
         if (strcmp(c, "scan") == 0)
                 return cmd_scan(argc - 1, argv + 1);
+        if (strcmp(c, "identify") == 0)
+                return cmd_identify(argc - 1, argv + 1);
         if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
                 printf("netinv %s\n", NETINV_VERSION);
                 return NETINV_EXIT_OK;

@@ -20,5 +20,6 @@ void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_scan(int argc, char **argv);
+int cmd_identify(int argc, char **argv);
 
 #endif
