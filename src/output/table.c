@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netinv/identify.h"
 #include "netinv/util.h"
 
 #define COL_VENDOR 24
@@ -56,6 +57,21 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                                 sep = ",";
                         }
                 fputc('\n', f);
+                if (d->ident && (d->ident->family[0] || d->ident->type)) {
+                        const struct identity *id = d->ident;
+                        char os[IDENT_NAME_MAX + IDENT_VERSION_MAX + 8];
+                        if (id->name[0])
+                                snprintf(os, sizeof(os), "%s%s%s", id->name,
+                                         id->version[0] ? " " : "", id->version);
+                        else
+                                snprintf(os, sizeof(os), "%s", id->family[0] ? id->family : "unknown");
+                        sanitize_term(buf, sizeof(buf), os, strlen(os));
+                        fprintf(f, "    %sos%s %s", dim, off, buf);
+                        if (id->confidence)
+                                fprintf(f, " (%u%%)", id->confidence);
+                        fprintf(f, "  %stype%s %s\n", dim, off,
+                                identify_type_name((enum dev_type)id->type));
+                }
                 for (size_t k = 1; k < d->n_ipv4; k++) {
                         fmt_ip(ip, sizeof(ip), 4, d->ipv4[k]);
                         fprintf(f, "    %sipv4%s %s\n", dim, off, ip);
