@@ -59,9 +59,15 @@ int identify_load(const char *const dirs[], size_t n, struct identify_rules **re
                         continue;
                 any_dir = true;
                 struct dirent *de;
-                while ((de = readdir(dir)) && nf < 256) {
+                while ((de = readdir(dir))) {
                         if (!wanted_file(de->d_name))
                                 continue;
+                        if (nf == 256) {
+                                if (err && errlen)
+                                        snprintf(err, errlen, "%s: more than 256 rule files", dirs[d]);
+                                e = -EINVAL;
+                                break;
+                        }
                         bool hidden = false;
                         for (size_t i = 0; i < nf; i++)
                                 if (strcmp(names[i], de->d_name) == 0)
