@@ -21,7 +21,8 @@
 #define RULES_MATCH_MAX         4u              /* match lines in one rule */
 #define RULES_PATTERN_MAX       512u            /* bytes in one pattern */
 #define RULES_REPEAT_MAX        32u             /* n and m of a regex {n,m} */
-#define RULES_BRACES_MAX        8u              /* {n,m} in one regex (each multiplies states) */
+#define RULES_BRACES_MAX        4u              /* {n,m} in one regex (each copies its subtree) */
+#define RULES_GROUP_DEPTH       3u              /* nested ( ) in one regex: repeats of groups multiply */
 #define RULES_CAPTURES          10u             /* $0 .. $9 */
 
 enum match_op {

@@ -237,33 +237,68 @@ static int quoted(struct parser *p, const char *s, char **ret, size_t *ret_len, 
 }
 
 /* Regexes are data from a file an admin edits, and glibc's matcher can be
- * made exponential (back-references) or huge (nested counted repeats):
- * refuse those instead of trusting them. */
+ * made exponential (back-references) or huge: regcomp copies the subtree
+ * of every "+" and "{n,m}", so nested or stacked repeats multiply
+ * ("a+++++", "((a{9}){9}){9}"). Refuse those instead of trusting them:
+ * no back-references, no quantifier right after another, groups nested
+ * at most RULES_GROUP_DEPTH deep, few and small counted repeats. */
 static int regex_safe(struct parser *p, const char *pat)
 {
-        unsigned braces = 0;
+        unsigned braces = 0, depth = 0;
+        bool after_quant = false;
         for (const char *s = pat; *s; s++) {
+                bool quant = false;
                 if (*s == '\\') {
                         if (isdigit((unsigned char)s[1]))
                                 return perr(p, "back-references (\\%c) are not allowed", s[1]);
                         if (s[1])
                                 s++;
-                        continue;
-                }
-                if (*s == '{') {
+                } else if (*s == '[') {
+                        /* a bracket expression: ']' first is a member */
+                        s++;
+                        if (*s == '^')
+                                s++;
+                        if (*s == ']')
+                                s++;
+                        while (*s && *s != ']') {
+                                if (*s == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=')) {
+                                        const char *end = strchr(s + 2, ']');
+                                        if (!end)
+                                                break;
+                                        s = end;
+                                }
+                                s++;
+                        }
+                        if (!*s)
+                                break;          /* regcomp reports it */
+                } else if (*s == '(') {
+                        if (++depth > RULES_GROUP_DEPTH)
+                                return perr(p, "groups nested more than %u deep", RULES_GROUP_DEPTH);
+                } else if (*s == ')') {
+                        if (depth)
+                                depth--;
+                } else if (*s == '*' || *s == '+' || *s == '?') {
+                        quant = true;
+                } else if (*s == '{') {
+                        quant = true;
                         if (++braces > RULES_BRACES_MAX)
                                 return perr(p, "more than %u {n,m} repeats in one pattern",
                                             RULES_BRACES_MAX);
-                        for (const char *q = s + 1; *q && *q != '}'; q++) {
-                                if (isdigit((unsigned char)*q)) {
-                                        unsigned long v = strtoul(q, NULL, 10);
-                                        if (v > RULES_REPEAT_MAX)
-                                                return perr(p, "repeat count over %u", RULES_REPEAT_MAX);
-                                        while (isdigit((unsigned char)q[1]))
-                                                q++;
-                                }
+                        for (s++; *s && *s != '}'; s++) {
+                                if (!isdigit((unsigned char)*s))
+                                        continue;
+                                unsigned long v = strtoul(s, NULL, 10);
+                                if (v > RULES_REPEAT_MAX)
+                                        return perr(p, "repeat count over %u", RULES_REPEAT_MAX);
+                                while (isdigit((unsigned char)s[1]))
+                                        s++;
                         }
+                        if (!*s)
+                                break;
                 }
+                if (quant && after_quant)
+                        return perr(p, "a repeat right after a repeat (like a++ or a*{2})");
+                after_quant = quant;
         }
         return 0;
 }

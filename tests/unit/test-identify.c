@@ -321,8 +321,10 @@ static void test_parser(void)
         parse_expect("rule a\n    match ssh.banner ~ \"(\"\n", "t.rules:2: bad regular expression");
         parse_expect("rule a\n    match ssh.banner ~ \"(a)\\1\"\n", "back-references");
         parse_expect("rule a\n    match ssh.banner ~ \"(a{1,200})\"\n", "repeat count over");
-        parse_expect("rule a\n    match ssh.banner ~ \"a{1}b{1}c{1}d{1}e{1}f{1}g{1}h{1}i{1}\"\n",
-                     "more than 8");
+        parse_expect("rule a\n    match ssh.banner ~ \"a{1}b{1}c{1}d{1}e{1}\"\n", "more than 4");
+        parse_expect("rule a\n    match ssh.banner ~ \"Oki +++++Data\"\n", "a repeat right after a repeat");
+        parse_expect("rule a\n    match ssh.banner ~ \"((((a+)+)+)+)\"\n", "nested more than 3");
+        parse_expect("rule a\n    match ssh.banner ~ \"[(((((]+\"\n    family X\n    confidence 1\nend\n", NULL);
         parse_expect("rule a\n    match ssh.banner ?? \"x\"\n", "unknown operator");
         parse_expect("rule a\n    match ssh.banner = x\n", "expected a quoted");
         parse_expect("rule a\n    match ssh.banner = \"x\n", "unterminated");
