@@ -13,8 +13,9 @@
  * identify_free. identify_device writes into a caller-owned struct identity;
  * identify_inventory gives each device a malloc'd identity (device->ident,
  * owned by the device, freed by the inventory). Evidence refers to the
- * device's observations by index and copies the rule name, so an identity
- * stays valid after the rules are freed.
+ * device's observations by index and to the rule's name inside the rules
+ * (as device->vendor points into the OUI table): keep the rules loaded
+ * while identities are printed.
  */
 #ifndef NETINV_IDENTIFY_H
 #define NETINV_IDENTIFY_H
@@ -51,10 +52,12 @@ const char *identify_type_name(enum dev_type t);
 /* DEV_TYPE_MAX when unknown. */
 enum dev_type identify_type_from_name(const char *s);
 
+/* Text sizes, NUL included: 65,536 identities must stay small (the issue's
+ * budget is 32 MiB with the end-of-life verdicts). Longer text is cut. */
 #define IDENT_FAMILY_MAX        24      /* "Windows", "Linux", "macOS", "Cisco IOS XE" */
-#define IDENT_NAME_MAX          64      /* "Windows 10 1809 or Windows Server 2019" */
-#define IDENT_VERSION_MAX       32
-#define IDENT_BUILD_MAX         32
+#define IDENT_NAME_MAX          48      /* "Windows 10 1809 or Windows Server 2019" */
+#define IDENT_VERSION_MAX       24      /* "10.0.19045", "15.0(2)SE11", "20.4R3-S7.2" */
+#define IDENT_BUILD_MAX         16
 #define IDENT_RULE_NAME_MAX     32      /* rule names this long or longer are a parse error */
 #define IDENT_EVIDENCE_MAX      12      /* evidence kept per device */
 
@@ -63,10 +66,10 @@ enum dev_type identify_type_from_name(const char *s);
 #define IDENT_EV_HOSTNAME_BASE  0xff00  /* + index into device->hostnames */
 
 struct ident_evidence {
+        const char *rule;               /* the rule's name, inside the rules */
         uint16_t obs;                   /* index into device->obs, or IDENT_EV_* */
         uint8_t confidence;             /* what the rule proposed */
         uint8_t used;                   /* 1: it backs a fact in the result */
-        char rule[IDENT_RULE_NAME_MAX];
 };
 
 struct identity {

@@ -44,6 +44,7 @@ struct rule_match {
         size_t pattern_len;
         char *prefix;           /* regex: literal text every match starts with, or NULL */
         size_t prefix_len;
+        char *need;             /* regex: literal text every match contains, or NULL */
         regex_t re;
         bool compiled;
 };
@@ -74,10 +75,12 @@ struct table {
 };
 
 /* Rules with the same primary key. */
+/* Every key some rule's first match looks at; its non-exact rules. */
 struct key_index {
         char *key;
         uint32_t *rules;        /* indices into rules[], in file order */
         size_t n, cap;
+        bool has_eq;            /* exact rules for this key are in the eq hash */
 };
 
 /* Exact (MOP_EQ) rules hashed by key and value. */
@@ -112,7 +115,7 @@ int rules_link(struct identify_rules *r, char *err, size_t errlen);
 bool rules_key_in(const char *list, const char *key);
 uint32_t rules_hash(const char *key, const char *val, size_t len);
 const struct table *rules_table(const struct identify_rules *r, const char *name, size_t len);
-/* The non-exact rules whose first match is on `key`, or NULL. */
+/* The index entry of `key`, or NULL when no rule looks at it. */
 const struct key_index *rules_key(const struct identify_rules *r, const char *key);
 /* The value for key in table t, or NULL. */
 const char *rules_table_get(const struct table *t, const char *key);

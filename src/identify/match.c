@@ -28,18 +28,47 @@
 #define ARENA_SIZE      8192u           /* expanded field text per device */
 #define DISPUTE_MARGIN  10              /* a version this close to the best one disputes it */
 
+#define FAM_MAX         32u             /* distinct families per device */
+
 struct cand {
         const struct rule *ru;
         uint16_t ev;                    /* obs index or IDENT_EV_* */
         uint8_t conf, type;
+        bool single;                    /* names one family, not alternatives */
+        uint32_t fmask;                 /* bit i: family i of the device's list */
         const char *f[RF_MAX];          /* expanded, in the arena; NULL unset */
+};
+
+/* identify_inventory remembers which rules matched each distinct value
+ * (devices on one LAN repeat the same fingerprints and banners), so a
+ * value's regexes run once per scan, not once per device. Direct-mapped:
+ * a collision only costs a re-evaluation. */
+#define MEMO_SLOTS      8192u
+#define MEMO_HITS       6u              /* matches kept per value; more: not remembered */
+#define MEMO_TOO_MANY   0xff
+#define MEMO_UNSET      0xffff          /* a group that did not take part */
+
+struct memo_hit {
+        uint32_t rule;
+        uint16_t so[RULES_CAPTURES], eo[RULES_CAPTURES];
+};
+
+struct memo {
+        uint32_t hash;
+        uint16_t len;
+        uint8_t n, valid;
+        const char *key, *val;          /* the first device's: stable during the call */
+        struct memo_hit hit[MEMO_HITS];
 };
 
 struct ctx {
         const struct identify_rules *r;
         const struct device *d;
+        struct memo *memo;              /* NULL: identify_device alone */
         struct cand c[CAND_MAX];
         size_t n;
+        const char *fam[FAM_MAX];       /* the families named, as (text, length) */
+        size_t fam_len[FAM_MAX], n_fam;
         char arena[ARENA_SIZE];
         size_t used;
 };
@@ -137,6 +166,9 @@ static bool match_one(const struct rule_match *m, const char *val, size_t len,
                      (m->op == MOP_REGEX ? memcmp(val, m->prefix, m->prefix_len)
                                          : strncasecmp(val, m->prefix, m->prefix_len)) != 0))
                         return false;
+                if (m->need && !(m->op == MOP_REGEX ? strstr(val, m->need)
+                                                    : strcasestr(val, m->need)))
+                        return false;
                 return regexec(&m->re, val, npm, pm, 0) == 0;
         }
         return false;
@@ -192,68 +224,127 @@ static void add_cand(struct ctx *x, const struct rule *ru, uint16_t ev, const ch
                 c.f[RF_EOL] = c.f[RF_EOL_VERSION] = NULL;
         if (!c.f[RF_FAMILY] && !c.type)
                 return;
+        /* families as bits of the device's list, so combining compares
+         * integers, not strings */
+        for (const char *f = c.f[RF_FAMILY]; f;) {
+                const char *bar = strchr(f, '|');
+                size_t n = bar ? (size_t)(bar - f) : strlen(f), k;
+                for (k = 0; k < x->n_fam; k++)
+                        if (x->fam_len[k] == n && strncasecmp(x->fam[k], f, n) == 0)
+                                break;
+                if (k == x->n_fam && k < FAM_MAX) {
+                        x->fam[k] = f;
+                        x->fam_len[k] = n;
+                        x->n_fam++;
+                }
+                if (k < FAM_MAX)
+                        c.fmask |= 1u << k;
+                f = bar ? bar + 1 : NULL;
+        }
+        c.single = c.f[RF_FAMILY] && !strchr(c.f[RF_FAMILY], '|') && c.fmask;
         x->c[slot] = c;
         if (slot == x->n)
                 x->n++;
 }
 
-static void try_rule(struct ctx *x, const struct rule *ru, uint16_t ev, const char *val,
-                     size_t len)
+/* Does rule ru's first match accept the value? Fills pm (groups) then. */
+static bool try_rule(const struct rule *ru, const char *val, size_t len, regmatch_t *pm)
 {
-        regmatch_t pm[RULES_CAPTURES];
         const struct rule_match *m = &ru->m[0];
         bool re = m->op == MOP_REGEX || m->op == MOP_REGEX_I;
-        size_t ngroups = re ? m->re.re_nsub : 0;
 
-        if (!match_one(m, val, len, pm, re ? ngroups + 1 : 0))
-                return;
+        if (!match_one(m, val, len, pm, re ? m->re.re_nsub + 1 : 0))
+                return false;
         if (!re) {
                 pm[0].rm_so = 0;
                 pm[0].rm_eo = (regoff_t)len;
         }
-        add_cand(x, ru, ev, val, pm, ngroups);
+        return true;
 }
 
-static void eval_value(struct ctx *x, const char *key, uint16_t ev, const char *val, size_t len)
+static size_t ngroups_of(const struct rule *ru)
+{
+        const struct rule_match *m = &ru->m[0];
+        return m->op == MOP_REGEX || m->op == MOP_REGEX_I ? m->re.re_nsub : 0;
+}
+
+static void remember(struct memo **mm, uint32_t rule, const regmatch_t *pm, size_t ngroups)
+{
+        struct memo *m = *mm;
+        if (m->n >= MEMO_HITS || ngroups >= RULES_CAPTURES) {
+                m->n = MEMO_TOO_MANY;
+                *mm = NULL;
+                return;
+        }
+        struct memo_hit *h = &m->hit[m->n++];
+        h->rule = rule;
+        for (size_t g = 0; g < RULES_CAPTURES; g++) {
+                bool set = g <= ngroups && pm[g].rm_so >= 0 && pm[g].rm_eo <= (regoff_t)OBS_VALUE_MAX;
+                h->so[g] = set ? (uint16_t)pm[g].rm_so : MEMO_UNSET;
+                h->eo[g] = set ? (uint16_t)pm[g].rm_eo : MEMO_UNSET;
+        }
+}
+
+/* memo_hash: any hash of (key, value) (the inventory's stored one), or 0
+ * to compute one. */
+static void eval_value(struct ctx *x, const char *key, uint16_t ev, const char *val, size_t len,
+                       uint32_t memo_hash)
 {
         const struct identify_rules *r = x->r;
-        uint32_t h = rules_hash(key, val, len);
-        size_t mask = r->n_eq_slots - 1;
-        for (size_t s = h & mask; r->eq[s].rule; s = (s + 1) & mask) {
-                const struct rule *ru = &r->rules[r->eq[s].rule - 1];
-                if (r->eq[s].hash == h && rules_key_in(ru->m[0].key, key))
-                        try_rule(x, ru, ev, val, len);
-        }
+        regmatch_t pm[RULES_CAPTURES];
         const struct key_index *ki = rules_key(r, key);
-        for (size_t i = 0; ki && i < ki->n; i++)
-                try_rule(x, &r->rules[ki->rules[i]], ev, val, len);
+        struct memo *mm = NULL;
+
+        if (!ki)
+                return;         /* no rule looks at this key */
+        /* the exact-match hash only when the key has exact rules */
+        uint32_t h = ki->has_eq ? rules_hash(key, val, len) : 0;
+        uint32_t mh = memo_hash ? memo_hash : h ? h : rules_hash(key, val, len);
+        if (x->memo && len <= OBS_VALUE_MAX) {
+                mm = &x->memo[mh & (MEMO_SLOTS - 1)];
+                if (mm->valid && mm->hash == mh && mm->len == len &&
+                    (mm->key == key || strcmp(mm->key, key) == 0) && memcmp(mm->val, val, len) == 0) {
+                        if (mm->n == MEMO_TOO_MANY) {
+                                mm = NULL;      /* evaluate, do not record */
+                        } else {
+                                for (unsigned i = 0; i < mm->n; i++) {
+                                        const struct memo_hit *hit = &mm->hit[i];
+                                        for (size_t g = 0; g < RULES_CAPTURES; g++) {
+                                                pm[g].rm_so = hit->so[g] == MEMO_UNSET ? -1 : hit->so[g];
+                                                pm[g].rm_eo = hit->eo[g] == MEMO_UNSET ? -1 : hit->eo[g];
+                                        }
+                                        const struct rule *ru = &r->rules[hit->rule];
+                                        add_cand(x, ru, ev, val, pm, ngroups_of(ru));
+                                }
+                                return;
+                        }
+                } else {
+                        *mm = (struct memo){ .hash = mh, .len = (uint16_t)len, .valid = 1,
+                                             .key = key, .val = val };
+                }
+        }
+        size_t mask = r->n_eq_slots - 1;
+        for (size_t s = h & mask; ki->has_eq && r->eq[s].rule; s = (s + 1) & mask) {
+                uint32_t ri = r->eq[s].rule - 1;
+                const struct rule *ru = &r->rules[ri];
+                if (r->eq[s].hash == h && rules_key_in(ru->m[0].key, key) &&
+                    try_rule(ru, val, len, pm)) {
+                        if (mm)
+                                remember(&mm, ri, pm, 0);
+                        add_cand(x, ru, ev, val, pm, 0);
+                }
+        }
+        for (size_t i = 0; i < ki->n; i++) {
+                const struct rule *ru = &r->rules[ki->rules[i]];
+                if (try_rule(ru, val, len, pm)) {
+                        if (mm)
+                                remember(&mm, ki->rules[i], pm, ngroups_of(ru));
+                        add_cand(x, ru, ev, val, pm, ngroups_of(ru));
+                }
+        }
 }
 
 /* ---- combining ---- */
-
-static bool fam_has(const char *spec, const char *fam)
-{
-        size_t fl = strlen(fam);
-        for (const char *s = spec;;) {
-                const char *bar = strchr(s, '|');
-                size_t n = bar ? (size_t)(bar - s) : strlen(s);
-                if (n == fl && strncasecmp(s, fam, n) == 0)
-                        return true;
-                if (!bar)
-                        return false;
-                s = bar + 1;
-        }
-}
-
-static bool single(const char *spec)
-{
-        return spec && !strchr(spec, '|');
-}
-
-static bool same(const char *a, const char *b)
-{
-        return a && b && strcasecmp(a, b) == 0;
-}
 
 /* Versions agree when equal or when one refines the other ("6.1", "6.1.55"). */
 static bool ver_agree(const char *a, const char *b)
@@ -311,17 +402,22 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         double best = 0;
 
         /* family: only a single-family candidate can win */
-        for (size_t i = 0; i < x->n; i++) {
-                const char *f = x->c[i].f[RF_FAMILY];
-                if (!single(f))
-                        continue;
+        uint32_t fbit = 0;
+        for (size_t k = 0; k < x->n_fam; k++) {
+                uint32_t bit = 1u << k;
+                const char *single_name = NULL;
                 double s = 0;
-                for (size_t k = 0; k < x->n; k++)
-                        if (x->c[k].f[RF_FAMILY] && fam_has(x->c[k].f[RF_FAMILY], f))
-                                s = noisy_or(s, x->c[k].conf);
-                if (s > best + 1e-9) {
+                for (size_t i = 0; i < x->n; i++) {
+                        if (!(x->c[i].fmask & bit))
+                                continue;
+                        s = noisy_or(s, x->c[i].conf);
+                        if (x->c[i].single && !single_name)
+                                single_name = x->c[i].f[RF_FAMILY];
+                }
+                if (single_name && s > best + 1e-9) {
                         best = s;
-                        fam = f;
+                        fam = single_name;
+                        fbit = bit;
                 }
         }
         /* name: a distribution's name beats a kernel's; the most confident */
@@ -330,7 +426,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         bool disputed = false;
         for (size_t i = 0; fam && i < x->n; i++) {
                 const struct cand *c = &x->c[i];
-                if (!same(c->f[RF_FAMILY], fam) || !c->f[RF_NAME])
+                if (!(c->single && c->fmask == fbit) || !c->f[RF_NAME])
                         continue;
                 if (!cn || (is_kernel(cn) && !is_kernel(c)) ||
                     (is_kernel(cn) == is_kernel(c) && c->conf > cn->conf))
@@ -341,7 +437,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
                 /* another evidence may pick one of "A or B" */
                 for (size_t i = 0; i < x->n; i++) {
                         const struct cand *c = &x->c[i];
-                        if (same(c->f[RF_FAMILY], fam) && c->f[RF_NAME] &&
+                        if ((c->single && c->fmask == fbit) && c->f[RF_NAME] &&
                             strcasecmp(c->f[RF_NAME], name) != 0 && alt_of(name, c->f[RF_NAME]))
                                 name = c->f[RF_NAME];
                 }
@@ -349,7 +445,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
                  * neither is said */
                 for (size_t i = 0; i < x->n; i++) {
                         const struct cand *c = &x->c[i];
-                        if (same(c->f[RF_FAMILY], fam) && c->f[RF_NAME] && c->f[RF_VERSION] &&
+                        if ((c->single && c->fmask == fbit) && c->f[RF_NAME] && c->f[RF_VERSION] &&
                             is_kernel(c) == is_kernel(cn) && !name_agree(c->f[RF_NAME], name) &&
                             c->conf + DISPUTE_MARGIN >= cn->conf)
                                 disputed = true;
@@ -360,7 +456,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         if (cn) {
                 for (size_t i = 0; i < x->n; i++) {
                         const struct cand *c = &x->c[i];
-                        if (same(c->f[RF_FAMILY], fam) && name_agree(c->f[RF_NAME], name) &&
+                        if ((c->single && c->fmask == fbit) && name_agree(c->f[RF_NAME], name) &&
                             c->f[RF_VERSION] && is_kernel(c) == is_kernel(cn) &&
                             (!cv || c->conf > cv->conf))
                                 cv = c;
@@ -369,7 +465,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         if (cv) {
                 for (size_t i = 0; i < x->n; i++) {
                         const struct cand *c = &x->c[i];
-                        if (same(c->f[RF_FAMILY], fam) && name_agree(c->f[RF_NAME], name) &&
+                        if ((c->single && c->fmask == fbit) && name_agree(c->f[RF_NAME], name) &&
                             c->f[RF_VERSION] && is_kernel(c) == is_kernel(cn) &&
                             !ver_agree(c->f[RF_VERSION], cv->f[RF_VERSION]) &&
                             c->conf + DISPUTE_MARGIN >= cv->conf)
@@ -380,7 +476,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         }
         for (size_t i = 0; cv && i < x->n; i++) {
                 const struct cand *c = &x->c[i];
-                if (same(c->f[RF_FAMILY], fam) && name_agree(c->f[RF_NAME], name) &&
+                if ((c->single && c->fmask == fbit) && name_agree(c->f[RF_NAME], name) &&
                     c->f[RF_EOL] && ver_agree(c->f[RF_VERSION], cv->f[RF_VERSION]) &&
                     is_kernel(c) == is_kernel(cn) &&
                     (!ce || (ce != cv && (c == cv || c->conf > ce->conf))))
@@ -389,7 +485,7 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         if (cn) {
                 for (size_t i = 0; i < x->n; i++) {
                         const struct cand *c = &x->c[i];
-                        if (same(c->f[RF_FAMILY], fam) && name_agree(c->f[RF_NAME], name) &&
+                        if ((c->single && c->fmask == fbit) && name_agree(c->f[RF_NAME], name) &&
                             c->f[RF_BUILD] && is_kernel(c) == is_kernel(cn) &&
                             (!c->f[RF_VERSION] || (cv && ver_agree(c->f[RF_VERSION], cv->f[RF_VERSION]))) &&
                             (!cb || c->conf > cb->conf))
@@ -402,11 +498,10 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
         unsigned other_fam = 0, other_name = 0;
         for (size_t i = 0; fam && i < x->n; i++) {
                 const struct cand *c = &x->c[i];
-                const char *f = c->f[RF_FAMILY];
-                if (!f)
+                if (!c->fmask)
                         continue;
-                if (!fam_has(f, fam)) {
-                        if (single(f) && c->conf > other_fam)
+                if (!(c->fmask & fbit)) {
+                        if (c->single && c->conf > other_fam)
                                 other_fam = c->conf;
                         continue;
                 }
@@ -463,65 +558,89 @@ static void combine(struct ctx *x, struct identity *id, bool used[CAND_MAX])
                         used[i] = true;
 }
 
-int identify_device(const struct identify_rules *r, const struct device *d,
-                    struct identity_buf *buf)
+static void identify_one(const struct identify_rules *r, const struct device *d,
+                         struct identity_buf *buf, struct memo *memo)
 {
         struct ctx x;
         bool used[CAND_MAX] = { false };
+        uint8_t order[CAND_MAX];
 
-        if (!r || !d || !buf)
-                return -EINVAL;
         memset(&buf->id, 0, sizeof(buf->id));
         buf->id.evidence = buf->ev;
         x.r = r;
         x.d = d;
+        x.memo = memo;
         x.n = 0;
+        x.n_fam = 0;
         x.used = 0;
         for (size_t i = 0; i < d->n_obs && i < IDENT_EV_HOSTNAME_BASE; i++)
-                eval_value(&x, d->obs[i].key, (uint16_t)i, d->obs[i].value, d->obs[i].len);
+                eval_value(&x, d->obs[i].key, (uint16_t)i, d->obs[i].value, d->obs[i].len,
+                           d->obs[i].hash | 1);
         if (d->vendor)
-                eval_value(&x, KEY_VENDOR, IDENT_EV_VENDOR, d->vendor, strlen(d->vendor));
+                eval_value(&x, KEY_VENDOR, IDENT_EV_VENDOR, d->vendor, strlen(d->vendor), 0);
         for (size_t i = 0; i < d->n_hostnames; i++)
                 eval_value(&x, KEY_HOSTNAME, (uint16_t)(IDENT_EV_HOSTNAME_BASE + i),
-                           d->hostnames[i], strlen(d->hostnames[i]));
+                           d->hostnames[i], strlen(d->hostnames[i]), 0);
         combine(&x, &buf->id, used);
 
-        /* evidence: what backs the result first, most confident first */
-        for (int pass = 1; pass >= 0; pass--) {
-                for (unsigned conf = 100; conf > 0; conf--) {
-                        for (size_t i = 0; i < x.n && buf->id.n_evidence < IDENT_EVIDENCE_MAX; i++) {
-                                if (used[i] != (pass == 1) || x.c[i].conf != conf)
-                                        continue;
-                                struct ident_evidence *e = &buf->ev[buf->id.n_evidence++];
-                                e->obs = x.c[i].ev;
-                                e->confidence = x.c[i].conf;
-                                e->used = used[i];
-                                copy_str(e->rule, sizeof(e->rule), x.c[i].ru->name);
-                        }
+        /* evidence: what backs the result first, then by confidence, then
+         * in the order seen (insertion sort: at most CAND_MAX) */
+        for (size_t i = 0; i < x.n; i++) {
+                size_t k = i;
+                while (k > 0) {
+                        const struct cand *p = &x.c[order[k - 1]];
+                        bool pu = used[order[k - 1]];
+                        if (pu > used[i] || (pu == used[i] && p->conf >= x.c[i].conf))
+                                break;
+                        order[k] = order[k - 1];
+                        k--;
                 }
+                order[k] = (uint8_t)i;
         }
+        for (size_t k = 0; k < x.n && k < IDENT_EVIDENCE_MAX; k++) {
+                const struct cand *c = &x.c[order[k]];
+                buf->ev[k] = (struct ident_evidence){ .rule = c->ru->name, .obs = c->ev,
+                                                      .confidence = c->conf,
+                                                      .used = used[order[k]] };
+                buf->id.n_evidence++;
+        }
+}
+
+int identify_device(const struct identify_rules *r, const struct device *d,
+                    struct identity_buf *buf)
+{
+        if (!r || !d || !buf)
+                return -EINVAL;
+        identify_one(r, d, buf, NULL);
         return 0;
 }
 
 int identify_inventory(const struct identify_rules *r, struct inventory *inv)
 {
         struct identity_buf buf;
+        struct memo *memo = calloc(MEMO_SLOTS, sizeof(*memo));
+        int ret = 0;
+
+        if (!r)
+                return -EINVAL;
         for (size_t i = 0; i < inventory_count(inv); i++) {
                 struct device *d = inventory_get(inv, i);
-                int e = identify_device(r, d, &buf);
-                if (e)
-                        return e;
+                /* without the memo (no memory for it) every value is evaluated */
+                identify_one(r, d, &buf, memo);
                 size_t n = buf.id.n_evidence;
                 struct identity *id = malloc(sizeof(*id) + n * sizeof(struct ident_evidence));
-                if (!id)
-                        return -ENOMEM;
+                if (!id) {
+                        ret = -ENOMEM;
+                        break;
+                }
                 *id = buf.id;
                 id->evidence = (struct ident_evidence *)(id + 1);
                 memcpy(id->evidence, buf.ev, n * sizeof(struct ident_evidence));
                 free(d->ident);
                 d->ident = id;
         }
-        return 0;
+        free(memo);
+        return ret;
 }
 
 /* ---- explaining ---- */
@@ -594,7 +713,8 @@ int identify_explain(FILE *f, const struct device *d, const struct identity *id)
                 size_t len;
                 ev_source(d, e, &src, &key, &val, &len);
                 sanitize_term(buf, sizeof(buf), val, len);
-                fprintf(f, "    %c %-28s %3u%%  %s %s \"%s\"\n", e->used ? '+' : '-', e->rule,
+                fprintf(f, "    %c %-28s %3u%%  %s %s \"%s\"\n", e->used ? '+' : '-',
+                        e->rule ? e->rule : "?",
                         e->confidence, src, key, buf);
         }
         return ferror(f) ? -EIO : 0;

@@ -83,6 +83,7 @@ static void match_done(struct rule_match *m)
         free(m->key);
         free(m->pattern);
         free(m->prefix);
+        free(m->need);
         if (m->compiled)
                 regfree(&m->re);
 }
@@ -340,6 +341,80 @@ static int regex_prefix(struct rule_match *m)
         return 0;
 }
 
+/* The longest run of literal text outside groups and brackets that every
+ * match of the regex contains: the engine looks for it with memmem before
+ * running the regex, which rejects most values for the price of a search.
+ * None when the pattern has a top-level alternative. */
+static int regex_need(struct rule_match *m)
+{
+        char run[RULES_PATTERN_MAX + 1], best[RULES_PATTERN_MAX + 1];
+        size_t n = 0, bn = 0;
+        unsigned depth = 0;
+
+        for (const char *s = m->pattern; *s; s++)
+                if (*s == '\\' && s[1])
+                        s++;
+                else if (*s == '|' && !depth)
+                        return 0;
+                else if (*s == '(')
+                        depth++;
+                else if (*s == ')' && depth)
+                        depth--;
+        depth = 0;
+        for (const char *s = m->pattern;; s++) {
+                char c = 0;
+                bool lit = false;
+                if (*s == '\\' && s[1] && !isalnum((unsigned char)s[1])) {
+                        c = *++s;
+                        lit = !depth;
+                } else if (*s && !strchr(".[]()*+?{}|^$\\", *s)) {
+                        c = *s;
+                        lit = !depth;
+                } else if (*s == '(') {
+                        depth++;
+                } else if (*s == ')' && depth) {
+                        depth--;
+                } else if (*s == '[') {
+                        /* skip the bracket expression: ']' first is a member */
+                        s++;
+                        if (*s == '^')
+                                s++;
+                        if (*s == ']')
+                                s++;
+                        while (*s && *s != ']')
+                                s++;
+                        if (!*s)
+                                s--;
+                }
+                /* a character made optional by the quantifier after it is no
+                 * part of the run; "+" keeps it but ends the run */
+                bool opt = s[1] == '*' || s[1] == '?' || s[1] == '{';
+                if (lit && !opt)
+                        run[n++] = c;
+                if (!lit || opt || s[1] == '+') {
+                        if (n > bn) {
+                                memcpy(best, run, n);
+                                bn = n;
+                        }
+                        n = 0;
+                }
+                if (!*s || !s[1])
+                        break;
+        }
+        if (n > bn) {
+                memcpy(best, run, n);
+                bn = n;
+        }
+        if (bn < 3)
+                return 0;
+        m->need = malloc(bn + 1);
+        if (!m->need)
+                return -ENOMEM;
+        memcpy(m->need, best, bn);
+        m->need[bn] = '\0';
+        return 0;
+}
+
 static int stmt_match(struct parser *p, const char *s)
 {
         struct rule *ru = p->cur_rule;
@@ -388,7 +463,9 @@ static int stmt_match(struct parser *p, const char *s)
                 m->compiled = true;
                 if (m->re.re_nsub >= RULES_CAPTURES)
                         return perr(p, "more than %u groups in a pattern", RULES_CAPTURES - 1);
-                return regex_prefix(m);
+                if ((e = regex_prefix(m)))
+                        return e;
+                return regex_need(m);
         }
         if (!m->pattern_len)
                 return perr(p, "empty pattern");
@@ -700,6 +777,7 @@ const char *rules_table_get(const struct table *t, const char *key)
         return row ? row->value : NULL;
 }
 
+/* Index key; with rule (not UINT32_MAX) add it to the key's list. */
 static int key_add(struct identify_rules *r, const char *key, uint32_t rule)
 {
         struct key_index *ki = NULL;
@@ -720,6 +798,10 @@ static int key_add(struct identify_rules *r, const char *key, uint32_t rule)
                 if (!(ki->key = strdup(key)))
                         return -ENOMEM;
                 r->n_keys++;
+        }
+        if (rule == UINT32_MAX) {
+                ki->has_eq = true;
+                return 0;
         }
         if (ki->n == ki->cap) {
                 size_t nc = ki->cap ? ki->cap * 2 : 8;
@@ -780,6 +862,9 @@ int rules_link(struct identify_rules *r, char *err, size_t errlen)
                                         return e;
                                 continue;
                         }
+                        int e = key_add(r, one, UINT32_MAX);
+                        if (e)
+                                return e;
                         uint32_t h = rules_hash(one, m->pattern, m->pattern_len);
                         size_t s = h & (slots - 1);
                         while (r->eq[s].rule)

@@ -61,7 +61,7 @@ static void identity_json(cJSON *o, const struct device *d)
                 cJSON_AddStringToObject(e, "source", src);
                 cJSON_AddStringToObject(e, "key", key);
                 cJSON_AddItemToObject(e, "value", wire_string(val, len));
-                cJSON_AddStringToObject(e, "rule", id->evidence[i].rule);
+                cJSON_AddStringToObject(e, "rule", id->evidence[i].rule ? id->evidence[i].rule : "");
                 cJSON_AddNumberToObject(e, "confidence", id->evidence[i].confidence);
                 cJSON_AddBoolToObject(e, "used", id->evidence[i].used);
                 cJSON_AddItemToArray(ev, e);
