@@ -361,13 +361,13 @@ static int regex_need(struct rule_match *m)
                 else if (*s == ')' && depth)
                         depth--;
         depth = 0;
-        for (const char *s = m->pattern;; s++) {
+        for (const char *s = m->pattern; *s; s++) {
                 char c = 0;
                 bool lit = false;
                 if (*s == '\\' && s[1] && !isalnum((unsigned char)s[1])) {
                         c = *++s;
                         lit = !depth;
-                } else if (*s && !strchr(".[]()*+?{}|^$\\", *s)) {
+                } else if (!strchr(".[]()*+?{}|^$\\", *s)) {
                         c = *s;
                         lit = !depth;
                 } else if (*s == '(') {
@@ -384,7 +384,7 @@ static int regex_need(struct rule_match *m)
                         while (*s && *s != ']')
                                 s++;
                         if (!*s)
-                                s--;
+                                break;  /* unterminated: regcomp refused it already */
                 }
                 /* a character made optional by the quantifier after it is no
                  * part of the run; "+" keeps it but ends the run */
@@ -398,8 +398,6 @@ static int regex_need(struct rule_match *m)
                         }
                         n = 0;
                 }
-                if (!*s || !s[1])
-                        break;
         }
         if (n > bn) {
                 memcpy(best, run, n);

@@ -34,6 +34,7 @@ static struct inventory *device_once(void)
                 { "mdns.txt", "_device-info._tcp.local osxvers=21" },
                 { "x.a", "v7" },
                 { "x.b", "a$1b\\" },
+                { "x.c", "v7" },
                 { "tcp.open", "9100" },
         };
         if (inv)
@@ -70,6 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (id->n_evidence > IDENT_EVIDENCE_MAX || id->confidence > 100 ||
                     id->type >= DEV_TYPE_MAX || memchr(id->name, '\0', sizeof(id->name)) == NULL ||
                     memchr(id->version, '\0', sizeof(id->version)) == NULL)
+                        abort();
+                /* the remembering path must agree with the plain one */
+                if (identify_inventory(r, device_once()) != 0 ||
+                    strcmp(d->ident->name, id->name) != 0 ||
+                    strcmp(d->ident->version, id->version) != 0 ||
+                    d->ident->confidence != id->confidence || d->ident->type != id->type)
                         abort();
                 identify_free(r);
         } else {

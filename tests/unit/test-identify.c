@@ -325,6 +325,8 @@ static void test_parser(void)
         parse_expect("rule a\n    match ssh.banner ~ \"Oki +++++Data\"\n", "a repeat right after a repeat");
         parse_expect("rule a\n    match ssh.banner ~ \"((((a+)+)+)+)\"\n", "nested more than 3");
         parse_expect("rule a\n    match ssh.banner ~ \"[(((((]+\"\n    family X\n    confidence 1\nend\n", NULL);
+        /* an empty regex matches everything (fuzz-rules found a read past it) */
+        parse_expect("rule a\n    match ssh.banner ~ \"\"\n    family X\n    confidence 1\nend\n", NULL);
         parse_expect("rule a\n    match ssh.banner ?? \"x\"\n", "unknown operator");
         parse_expect("rule a\n    match ssh.banner = x\n", "expected a quoted");
         parse_expect("rule a\n    match ssh.banner = \"x\n", "unterminated");
