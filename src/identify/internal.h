@@ -111,6 +111,12 @@ int rules_parse_text(struct identify_rules *r, const char *name, const char *tex
                      char *err, size_t errlen);
 int rules_link(struct identify_rules *r, char *err, size_t errlen);
 
+/* regex.c: 0, or -EINVAL with the reason in why. */
+int rules_regex_safe(const char *pat, char *why, size_t whylen);
+/* Fill m->prefix / m->need (NULL when none). 0 or -ENOMEM. */
+int rules_regex_prefix(struct rule_match *m);
+int rules_regex_need(struct rule_match *m);
+
 /* Is key one of the |-separated keys of list? */
 bool rules_key_in(const char *list, const char *key);
 uint32_t rules_hash(const char *key, const char *val, size_t len);
