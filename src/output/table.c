@@ -30,6 +30,16 @@ static void put_cell(FILE *f, const char *s, size_t width)
         fprintf(f, "%s%*s", buf, (int)(width - n), "");
 }
 
+/* Does name contain word as a whole word ("macOS 12 Monterey", "12")? */
+static bool has_word(const char *name, const char *word)
+{
+        size_t n = strlen(word);
+        for (const char *p = strstr(name, word); p; p = strstr(p + 1, word))
+                if ((p == name || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+                        return true;
+        return false;
+}
+
 int output_table(FILE *f, const struct scan_info *si, const struct inventory *inv, bool color)
 {
         char buf[OBS_VALUE_MAX * 4 + 64], mac[18], ip[64];
@@ -60,9 +70,11 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                 if (d->ident && (d->ident->family[0] || d->ident->type)) {
                         const struct identity *id = d->ident;
                         char os[IDENT_NAME_MAX + IDENT_VERSION_MAX + 8];
+                        /* "macOS 12 Monterey" already says its version */
+                        bool ver = id->version[0] && !has_word(id->name, id->version);
                         if (id->name[0])
-                                snprintf(os, sizeof(os), "%s%s%s", id->name,
-                                         id->version[0] ? " " : "", id->version);
+                                snprintf(os, sizeof(os), "%s%s%s", id->name, ver ? " " : "",
+                                         ver ? id->version : "");
                         else
                                 snprintf(os, sizeof(os), "%s", id->family[0] ? id->family : "unknown");
                         sanitize_term(buf, sizeof(buf), os, strlen(os));
