@@ -37,6 +37,18 @@ run "json" 0 "$netinv" identify --read "$captures/lab-30s.pcap" --oui none -f js
 grep -q '"type":	"printer"' "$tmp/out" || bad "json: no printer"
 grep -q '"rule":	"dhcp-udhcp"' "$tmp/out" || bad "json: no evidence rule"
 
+# the document with type and os validates against the published schema
+schema=$(dirname "$0")/../../doc/netinv-1.schema.json
+if /usr/bin/python3 -c "import jsonschema" 2>/dev/null; then
+        /usr/bin/python3 - "$schema" "$tmp/out" <<'PY' || bad "json: does not validate against the schema"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator(schema).validate(doc)
+assert all("os" in d and "type" in d for d in doc["devices"])
+PY
+fi
+
 run "csv" 0 "$netinv" identify --read "$captures/lab-30s.pcap" --oui none -f csv
 grep -q ',iot,"BusyBox 1.35.0"' "$tmp/out" || bad "csv: no type/os cells"
 
