@@ -144,7 +144,8 @@ static const char *skip_ws(const char *s)
         return s;
 }
 
-/* The next word (up to blank) into w; the rest after it. */
+/* The next word (up to blank) into w; the rest after it. A word that
+ * does not fit comes back empty, which every caller refuses. */
 static const char *word(const char *s, char *w, size_t cap)
 {
         size_t n = 0;
@@ -155,9 +156,7 @@ static const char *word(const char *s, char *w, size_t cap)
                 n++;
                 s++;
         }
-        w[n + 1 < cap ? n : cap - 1] = '\0';
-        if (n >= cap)
-                w[0] = '\0';    /* too long: treated as empty/invalid by callers */
+        w[n + 1 <= cap ? n : 0] = '\0';
         return skip_ws(s);
 }
 
