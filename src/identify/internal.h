@@ -66,10 +66,12 @@ struct rule {
 
 struct table_row {
         char *key, *value;
+        unsigned line;          /* in the table's file, for messages */
 };
 
 struct table {
         char *name;
+        const char *file;       /* not owned: one of rules->files */
         struct table_row *rows; /* sorted by key after load */
         size_t n, cap;
 };

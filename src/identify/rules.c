@@ -419,6 +419,7 @@ static int table_begin(struct parser *p, const char *s)
         t->name = strdup(name);
         if (!t->name)
                 return -ENOMEM;
+        t->file = p->file;
         r->n_tables++;
         p->cur_table = t;
         p->state = IN_TABLE;
@@ -439,9 +440,7 @@ static int table_row(struct parser *p, const char *s)
                 return perr(p, "table value longer than %u bytes", RULES_TEXT_MAX);
         if (t->n >= RULES_TABLE_ROWS_MAX)
                 return perr(p, "more than %u rows in table '%s'", RULES_TABLE_ROWS_MAX, t->name);
-        for (size_t i = 0; i < t->n; i++)
-                if (strcmp(t->rows[i].key, key) == 0)
-                        return perr(p, "key '%s' appears twice in table '%s'", key, t->name);
+        /* duplicate keys are found after sorting (rules_link) */
         if (t->n == t->cap) {
                 size_t nc = t->cap ? t->cap * 2 : 16;
                 struct table_row *nr = realloc(t->rows, nc * sizeof(*nr));
@@ -456,7 +455,7 @@ static int table_row(struct parser *p, const char *s)
                 free(v);
                 return -ENOMEM;
         }
-        t->rows[t->n++] = (struct table_row){ k, v };
+        t->rows[t->n++] = (struct table_row){ k, v, p->line };
         return 0;
 }
 
@@ -593,7 +592,7 @@ static int cmp_row(const void *a, const void *b)
 
 const char *rules_table_get(const struct table *t, const char *key)
 {
-        struct table_row k = { (char *)key, NULL };
+        struct table_row k = { .key = (char *)key };
         const struct table_row *row = bsearch(&k, t->rows, t->n, sizeof(*t->rows), cmp_row);
         return row ? row->value : NULL;
 }
@@ -640,8 +639,20 @@ static int key_add(struct identify_rules *r, const char *key, uint32_t rule)
 int rules_link(struct identify_rules *r, char *err, size_t errlen)
 {
         size_t n_eq = 0;
-        for (size_t i = 0; i < r->n_tables; i++)
-                qsort(r->tables[i].rows, r->tables[i].n, sizeof(*r->tables[i].rows), cmp_row);
+        for (size_t i = 0; i < r->n_tables; i++) {
+                struct table *t = &r->tables[i];
+                qsort(t->rows, t->n, sizeof(*t->rows), cmp_row);
+                for (size_t k = 1; k < t->n; k++)
+                        if (strcmp(t->rows[k - 1].key, t->rows[k].key) == 0) {
+                                unsigned a = t->rows[k - 1].line, b = t->rows[k].line;
+                                if (err && errlen)
+                                        snprintf(err, errlen, "%s:%u: key '%s' appears twice in "
+                                                 "table '%s' (also line %u)", t->file,
+                                                 a > b ? a : b, t->rows[k].key, t->name,
+                                                 a > b ? b : a);
+                                return -EINVAL;
+                        }
+        }
         for (size_t i = 0; i < r->n_rules; i++) {
                 const struct rule *ru = &r->rules[i];
                 for (unsigned f = 0; f < RF_MAX; f++) {

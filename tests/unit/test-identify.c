@@ -336,7 +336,7 @@ static void test_parser(void)
         parse_expect("rule this-name-is-far-too-long-for-a-rule\n", "rule: want a name");
         parse_expect(R_HEAD "    family X\n    confidence 5\nend\n" R_HEAD, "rule 'a' already defined at t.rules:1");
         parse_expect("table t\nk\nend\n", "t.rules:2: table row 'k' has no value");
-        parse_expect("table t\nk v\nk w\nend\n", "appears twice");
+        parse_expect("table t\nk v\nj x\nk w\nend\n", "t.rules:4: key 'k' appears twice in table 't' (also line 2)");
         parse_expect("table t\nend\ntable t\nend\n", "table 't' already defined");
         parse_expect(R_HEAD "rule b\n", "t.rules:3: 'end' missing for the rule opened at line 1");
         char nul[] = "rule a\n    match ssh.banner = \"a\0b\"\nend\n";
