@@ -234,6 +234,41 @@ static void test_combine(const struct identify_rules *r)
         CHECK(id->confidence >= 90);
         inventory_free(inv);
 
+        /* a shared build resolved by the SNMP service's sysObjectID (real
+         * pairs from public snmpwalk outputs: 17763 with .3.1.3 on a domain
+         * controller, 15063 with .3.1.1 on a workstation) */
+        inv = inventory_new(4);
+        put(inv, mac1, "ntlm.os_version", "10.0.17763");
+        put(inv, mac1, "snmp.sys_object_id", "1.3.6.1.4.1.311.1.1.3.1.3");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Windows Server 2019");
+        CHECK_STR(id->version, "10.0.17763");
+        CHECK_STR(id->eol_product, "windows-server");
+        CHECK_STR(identify_type_name((enum dev_type)id->type), "server");
+        inventory_free(inv);
+        inv = inventory_new(4);
+        put(inv, mac1, "ntlm.os_version", "10.0.17763");
+        put(inv, mac1, "snmp.sys_object_id", ".1.3.6.1.4.1.311.1.1.3.1.1");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Windows 10 1809");
+        CHECK_STR(id->eol_product, "windows");
+        CHECK_STR(id->eol_version, "10.0.17763");
+        inventory_free(inv);
+        /* ... or by a domain controller's Kerberos and LDAP ports, but not
+         * by IIS alone (it runs on Windows 10 too) */
+        inv = inventory_new(4);
+        put(inv, mac1, "ntlm.os_version", "10.0.17763");
+        put(inv, mac1, "http.server", "Microsoft-IIS/10.0");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Windows 10 1809 or Windows Server 2019");
+        CHECK_STR(id->eol_product, "");
+        put(inv, mac1, "tcp.open", "88");
+        put(inv, mac1, "tcp.open", "389");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Windows Server 2019");
+        CHECK_STR(id->eol_product, "windows-server");
+        inventory_free(inv);
+
         /* a kernel version does not compete with a distribution */
         inv = inventory_new(4);
         put(inv, mac1, "snmp.sys_descr", "Linux nas 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC "
