@@ -14,6 +14,8 @@ static void usage(FILE *f)
               "  eol list|check|update   end-of-life tables (netinv eol --help)\n"
               "  inventory           print the inventory merged from earlier scans\n"
               "  push --spool DIR --url URL   send the spooled documents to the register now\n"
+              "  identify --read FILE [--explain MAC]\n"
+              "                      identify the devices of a capture (type, OS, evidence)\n"
               "\n"
               "  netinv --version    print the version\n"
               "  netinv COMMAND --help, man netinv(8)\n",
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
                 return cmd_inventory(argc - 1, argv + 1);
         if (strcmp(c, "push") == 0)
                 return cmd_push(argc - 1, argv + 1);
+        if (strcmp(c, "identify") == 0)
+                return cmd_identify(argc - 1, argv + 1);
         if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
                 printf("netinv %s\n", NETINV_VERSION);
                 return NETINV_EXIT_OK;

@@ -14,6 +14,8 @@
 #include "netinv/limits.h"
 #include "netinv/obs.h"
 
+struct identity;
+
 struct dev_obs {
         const char *key;        /* static string from the dissector */
         char *value;            /* owned, NUL-terminated, may hold any bytes */
@@ -35,6 +37,7 @@ struct device {
         char *hostnames[DEV_MAX_HOSTNAMES];     /* owned */
         size_t n_obs, cap_obs;
         struct dev_obs *obs;    /* owned, in order of first sight */
+        struct identity *ident; /* owned (identify.h); NULL until identified */
 };
 
 struct inventory_stats {

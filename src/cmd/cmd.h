@@ -25,5 +25,6 @@ int cmd_scan(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_push(int argc, char **argv);
+int cmd_identify(int argc, char **argv);
 
 #endif

@@ -61,6 +61,7 @@ static void device_free(struct device *d)
         for (size_t i = 0; i < d->n_obs; i++)
                 free(d->obs[i].value);
         free(d->obs);
+        free(d->ident);
         free(d);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netinv/identify.h"
 #include "netinv/util.h"
 
 /* Joined multi-valued cells are cut at this many bytes of wire text. */
@@ -43,7 +44,7 @@ int output_csv(FILE *f, const struct scan_info *si, const struct inventory *inv)
 {
         char mac[18], ip[64], t1[32], t2[32];
         (void)si;
-        fputs("mac,vendor,ipv4,ipv6,hostnames,sources,first_seen,last_seen,identity\r\n", f);
+        fputs("mac,vendor,ipv4,ipv6,hostnames,sources,first_seen,last_seen,identity,type,os\r\n", f);
         for (size_t i = 0; i < inventory_count(inv); i++) {
                 const struct device *d = inventory_get(inv, i);
                 fmt_mac(mac, sizeof(mac), d->mac);
@@ -87,6 +88,21 @@ int output_csv(FILE *f, const struct scan_info *si, const struct inventory *inv)
                         jl = append(joined, sizeof(joined), jl, e->key, strlen(e->key));
                         jl = append(joined, sizeof(joined), jl, "=", 1);
                         jl = append(joined, sizeof(joined), jl, e->value, e->len);
+                }
+                cell(f, joined, jl);
+                /* type and os: empty until identified */
+                const struct identity *id = d->ident;
+                const char *type = id ? identify_type_name((enum dev_type)id->type) : "";
+                fprintf(f, ",%s,", type);
+                jl = 0;
+                if (id && (id->name[0] || id->family[0])) {
+                        const char *nm = id->name[0] ? id->name : id->family;
+                        jl = append(joined, sizeof(joined), jl, nm, strlen(nm));
+                        if (id->version[0]) {
+                                jl = append(joined, sizeof(joined), jl, " ", 1);
+                                jl = append(joined, sizeof(joined), jl, id->version,
+                                            strlen(id->version));
+                        }
                 }
                 cell(f, joined, jl);
                 fputs("\r\n", f);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netinv/identify.h"
 #include "netinv/util.h"
 
 /* cJSON copies the string; text from the wire is made valid UTF-8 first. */
@@ -28,6 +29,43 @@ static cJSON *time_string(uint64_t usec)
         char t[32];
         fmt_rfc3339(t, sizeof(t), usec);
         return cJSON_CreateString(t);
+}
+
+static void add_text_or_null(cJSON *o, const char *name, const char *s)
+{
+        if (s && s[0])
+                cJSON_AddItemToObject(o, name, wire_string(s, strlen(s)));
+        else
+                cJSON_AddNullToObject(o, name);
+}
+
+/* type and os, only once the device has been identified (identify.h). */
+static void identity_json(cJSON *o, const struct device *d)
+{
+        const struct identity *id = d->ident;
+        if (!id)
+                return;
+        cJSON_AddStringToObject(o, "type", identify_type_name((enum dev_type)id->type));
+        cJSON *os = cJSON_AddObjectToObject(o, "os");
+        add_text_or_null(os, "family", id->family);
+        add_text_or_null(os, "name", id->name);
+        add_text_or_null(os, "version", id->version);
+        add_text_or_null(os, "build", id->build);
+        cJSON_AddNumberToObject(os, "confidence", id->confidence);
+        cJSON *ev = cJSON_AddArrayToObject(os, "evidence");
+        for (size_t i = 0; i < id->n_evidence; i++) {
+                const char *src, *key, *val;
+                size_t len;
+                identify_evidence(d, &id->evidence[i], &src, &key, &val, &len);
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddStringToObject(e, "source", src);
+                cJSON_AddStringToObject(e, "key", key);
+                cJSON_AddItemToObject(e, "value", wire_string(val, len));
+                cJSON_AddStringToObject(e, "rule", id->evidence[i].rule ? id->evidence[i].rule : "");
+                cJSON_AddNumberToObject(e, "confidence", id->evidence[i].confidence);
+                cJSON_AddBoolToObject(e, "used", id->evidence[i].used);
+                cJSON_AddItemToArray(ev, e);
+        }
 }
 
 static cJSON *device_json(const struct device *d)
@@ -74,6 +112,7 @@ static cJSON *device_json(const struct device *d)
                 cJSON_AddNumberToObject(x, "count", e->count);
                 cJSON_AddItemToArray(a, x);
         }
+        identity_json(o, d);
         return o;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netinv/identify.h"
 #include "netinv/util.h"
 
 #define COL_VENDOR 24
@@ -42,6 +43,16 @@ static void put_cell(FILE *f, const char *s, size_t width)
         fprintf(f, "%s%*s", buf, (int)(width - cols), "");
 }
 
+/* Does name contain word as a whole word ("macOS 12 Monterey", "12")? */
+static bool has_word(const char *name, const char *word)
+{
+        size_t n = strlen(word);
+        for (const char *p = strstr(name, word); p; p = strstr(p + 1, word))
+                if ((p == name || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+                        return true;
+        return false;
+}
+
 int output_table(FILE *f, const struct scan_info *si, const struct inventory *inv, bool color)
 {
         char buf[OBS_VALUE_MAX * 4 + 64], mac[18], ip[64];
@@ -69,6 +80,23 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                                 sep = ",";
                         }
                 fputc('\n', f);
+                if (d->ident && (d->ident->family[0] || d->ident->type)) {
+                        const struct identity *id = d->ident;
+                        char os[IDENT_NAME_MAX + IDENT_VERSION_MAX + 8];
+                        /* "macOS 12 Monterey" already says its version */
+                        bool ver = id->version[0] && !has_word(id->name, id->version);
+                        if (id->name[0])
+                                snprintf(os, sizeof(os), "%s%s%s", id->name, ver ? " " : "",
+                                         ver ? id->version : "");
+                        else
+                                snprintf(os, sizeof(os), "%s", id->family[0] ? id->family : "unknown");
+                        sanitize_term(buf, sizeof(buf), os, strlen(os));
+                        fprintf(f, "    %sos%s %s", dim, off, buf);
+                        if (id->confidence)
+                                fprintf(f, " (%u%%)", id->confidence);
+                        fprintf(f, "  %stype%s %s\n", dim, off,
+                                identify_type_name((enum dev_type)id->type));
+                }
                 for (size_t k = 1; k < d->n_ipv4; k++) {
                         fmt_ip(ip, sizeof(ip), 4, d->ipv4[k]);
                         fprintf(f, "    %sipv4%s %s\n", dim, off, ip);

@@ -370,15 +370,17 @@ static void test_csv(const struct scan_info *si, const struct inventory *inv)
         CHECK(clean_text(text, len, false));
         CHECK(memchr(text, 0x1b, len) == NULL);
         int n = csv_record(&p, fields, 16);
-        CHECK_INT(n, 9);
-        if (n == 9) {
+        CHECK_INT(n, 11);
+        if (n == 11) {
                 CHECK_STR(fields[0], "mac");
                 CHECK_STR(fields[4], "hostnames");
                 CHECK_STR(fields[8], "identity");
+                CHECK_STR(fields[9], "type");
+                CHECK_STR(fields[10], "os");
         }
         /* 00:11:32:00:00:06: hostile names. */
         n = csv_record(&p, fields, 16);
-        if (CHECK_INT(n, 9)) {
+        if (CHECK_INT(n, 11)) {
                 CHECK_STR(fields[0], "00:11:32:00:00:06");
                 CHECK_STR(fields[1], "Fixture \"Quoted\" Storage, Ltd");
                 CHECK(strncmp(fields[2], "198.18.2.1 198.18.2.2 ", 22) == 0);
@@ -389,14 +391,14 @@ static void test_csv(const struct scan_info *si, const struct inventory *inv)
                 CHECK_STR(fields[8], "dhcp.vendor_class=@SUM(1+1)");
         }
         n = csv_record(&p, fields, 16);
-        if (CHECK_INT(n, 9)) {
+        if (CHECK_INT(n, 11)) {
                 CHECK_STR(fields[0], "02:4e:4c:ff:00:01");
                 CHECK_STR(fields[1], "");
                 CHECK_STR(fields[2], "198.18.0.1");
                 CHECK_STR(fields[4], "");
         }
         n = csv_record(&p, fields, 16);
-        if (CHECK_INT(n, 9)) {
+        if (CHECK_INT(n, 11)) {
                 CHECK_STR(fields[0], "3c:d9:2b:00:00:05");
                 CHECK_STR(fields[1], "Fixture Printers, Inc.");
                 CHECK_STR(fields[3], "fe80::3ed9:2bff:fe00:5");
@@ -427,7 +429,7 @@ static void test_csv(const struct scan_info *si, const struct inventory *inv)
                 p = text;
                 csv_record(&p, fields, 16);
                 n = csv_record(&p, fields, 16);
-                if (CHECK_INT(n, 9)) {
+                if (CHECK_INT(n, 11)) {
                         char want[64];
                         snprintf(want, sizeof(want), "'%s", starts[i]);
                         CHECK_STR(fields[4], want);
@@ -515,7 +517,7 @@ static void test_misc(const struct scan_info *si, const struct inventory *inv)
         CHECK_INT(len, 0);
         free(text);
         text = render(OUT_CSV, &se, empty, false, &len);
-        CHECK_STR(text, "mac,vendor,ipv4,ipv6,hostnames,sources,first_seen,last_seen,identity\r\n");
+        CHECK_STR(text, "mac,vendor,ipv4,ipv6,hostnames,sources,first_seen,last_seen,identity,type,os\r\n");
         free(text);
         inventory_free(empty);
 }
