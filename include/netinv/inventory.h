@@ -15,6 +15,7 @@
 #include "netinv/obs.h"
 
 struct identity;
+struct eol_verdict;
 
 struct dev_obs {
         const char *key;        /* static string from the dissector */
@@ -38,6 +39,9 @@ struct device {
         size_t n_obs, cap_obs;
         struct dev_obs *obs;    /* owned, in order of first sight */
         struct identity *ident; /* owned (identify.h); NULL until identified */
+        /* The end-of-life verdict (eol.h) for ident's eol_product/version:
+         * not owned (the scan keeps the verdicts); NULL when not judged. */
+        const struct eol_verdict *eol;
 };
 
 struct inventory_stats {

@@ -13,6 +13,8 @@
 #include "netinv/inventory.h"
 
 #define NETINV_SCHEMA "netinv/1"
+/* "reach end of life soon": the table's summary counts these days ahead. */
+#define OUTPUT_EOL_SOON_DAYS 180
 
 struct cJSON;
 

@@ -8,6 +8,7 @@
 #define NETINV_EXIT_OK          0
 #define NETINV_EXIT_FAILURE     1       /* runtime error: permission, I/O, corrupt input */
 #define NETINV_EXIT_USAGE       2       /* the command line or the config file is wrong */
+#define NETINV_EXIT_EOL         3       /* --fail-on-eol: a device is past its end of life */
 #define NETINV_EXIT_TEMPFAIL    75      /* EX_TEMPFAIL: another run holds the state lock */
 #define NETINV_EXIT_PENDING     4       /* push: documents still spooled */
 
@@ -25,6 +26,10 @@ int cmd_scan(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_push(int argc, char **argv);
+/* The push's secret (--token-file, else NETINV_TOKEN) and its messages,
+ * shared with scan --push. */
+int cmd_push_secret(const char *token_file, char **ret);
+void cmd_push_note(void *ctx, int level, const char *msg);
 int cmd_identify(int argc, char **argv);
 
 #endif

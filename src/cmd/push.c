@@ -236,6 +236,18 @@ static void on_note(void *ctx, int level, const char *msg)
                 cmd_info("%s", msg);
 }
 
+/* For `netinv scan --push`: the same secret rules and messages. */
+int cmd_push_secret(const char *token_file, char **ret)
+{
+        struct push_args a = { .token_file = token_file };
+        return read_secret(&a, ret);
+}
+
+void cmd_push_note(void *ctx, int level, const char *msg)
+{
+        on_note(ctx, level, msg);
+}
+
 /* Queue a document file; its scan id is read from scan.id. */
 static int add_file(const struct push_args *a, const char *path)
 {

@@ -24,17 +24,21 @@
 #include "cmd.h"
 #include "netinv/capture.h"
 #include "netinv/config.h"
+#include "netinv/eol.h"
+#include "netinv/identify.h"
 #include "netinv/dissect.h"
 #include "netinv/inventory.h"
 #include "netinv/oui.h"
 #include "netinv/output.h"
 #include "netinv/priv.h"
 #include "netinv/probe.h"
+#include "netinv/push.h"
 #include "netinv/state.h"
 #include "netinv/util.h"
 #include "scan.h"
 
 #include <cjson/cJSON.h>
+#include <sys/stat.h>
 
 #define SCAN_DURATION_DEFAULT 30        /* seconds of listening without --duration */
 /* The guides ask for a review at least every six months (man netinv(8)). */
@@ -129,6 +133,14 @@ static void usage(FILE *f)
               "      --stale DAYS       count devices not seen or re-identified for DAYS (180)\n"
               "      --site NAME        the site name put in the document\n"
               "  -c, --config FILE      configuration file (default /etc/netinv/netinv.conf)\n"
+              "      --as-of DATE       judge end of life as on DATE (YYYY-MM-DD; default today)\n"
+              "      --fail-on-eol      exit 3 when a device is past its end of life\n"
+              "      --no-identify      no OS identification, no end-of-life verdicts\n"
+              "      --push URL         spool the document, then POST it to the register\n"
+              "      --push-format FMT  json (default) or glpi\n"
+              "      --token-file FILE  bearer token for the push (or NETINV_TOKEN)\n"
+              "      --ca-file FILE     private CA for the register's certificate\n"
+              "      --spool-dir DIR    where documents wait (default: STATE_DIR/spool)\n"
               "  -d, --duration SEC     listen this long (default: until the probes are done;\n"
               "                         30 with --passive)\n"
               "  -f, --format FMT       table, json, ndjson or csv (default: table on a\n"
@@ -156,6 +168,7 @@ static void scan_defaults(struct scan_opts *o)
         o->pacer.retries = PROBE_RETRIES_DEFAULT;
         o->pacer.timeout_us = PROBE_TIMEOUT_MS_DEFAULT * 1000ull;
         o->stale_days = SCAN_STALE_DAYS_DEFAULT;
+        o->as_of = eol_today();
 }
 
 /* The configuration file (netinv.conf(5)): /etc/netinv/netinv.conf when it
@@ -237,6 +250,30 @@ static int scan_config(int argc, char **argv, struct config *cfg, struct scan_op
                 o->forget_after = cfg->forget_after;
         if (SET(CK_STALE))
                 o->stale_days = cfg->stale;
+        if (SET(CK_PUSH_URL) && cfg->push.url[0])
+                o->push_url = cfg->push.url;
+        if (SET(CK_PUSH_FORMAT))
+                o->push_format = cfg->push.format == PUSH_FMT_GLPI ? "glpi" : "json";
+        if (SET(CK_PUSH_TOKEN_FILE) && cfg->push.token_file[0])
+                o->token_file = cfg->push.token_file;
+        if (SET(CK_PUSH_CA_FILE) && cfg->push.ca_file[0])
+                o->ca_file = cfg->push.ca_file;
+        if (SET(CK_PUSH_CLIENT_CERT) && cfg->push.client_cert[0])
+                o->client_cert = cfg->push.client_cert;
+        if (SET(CK_PUSH_CLIENT_KEY) && cfg->push.client_key[0])
+                o->client_key = cfg->push.client_key;
+        if (SET(CK_SPOOL_DIR) && cfg->spool_dir[0])
+                o->spool_dir = cfg->spool_dir;
+        if (SET(CK_PUSH_SPOOL_MAX_MB))
+                o->spool_max_bytes = (uint64_t)cfg->push.spool_max_mb << 20;
+        if (SET(CK_PUSH_CONNECT_TIMEOUT))
+                o->connect_timeout_ms = (unsigned)(cfg->push.connect_timeout * 1000);
+        if (SET(CK_PUSH_TIMEOUT))
+                o->timeout_ms = (unsigned)(cfg->push.timeout * 1000);
+        if (SET(CK_AS_OF) && cfg->as_of >= 0)
+                o->as_of = cfg->as_of;
+        if (SET(CK_FAIL_ON_EOL))
+                o->fail_on_eol = cfg->fail_on_eol;
 #undef SET
         return 0;
 }
@@ -245,7 +282,8 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
         enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR,
                OPT_NOARP, OPT_RANGE, OPT_EXCLUDE, OPT_FORCE, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
-               OPT_DRYRUN, OPT_STATEDIR, OPT_FORGET, OPT_STALE, OPT_SITE };
+               OPT_DRYRUN, OPT_STATEDIR, OPT_FORGET, OPT_STALE, OPT_SITE, OPT_ASOF,
+               OPT_FAILEOL, OPT_NOIDENT, OPT_PUSH, OPT_PUSHFMT, OPT_TOKEN, OPT_CA, OPT_SPOOL };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
                 { "read", required_argument, NULL, 'r' },
@@ -271,6 +309,14 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 { "stale", required_argument, NULL, OPT_STALE },
                 { "site", required_argument, NULL, OPT_SITE },
                 { "config", required_argument, NULL, 'c' },
+                { "as-of", required_argument, NULL, OPT_ASOF },
+                { "fail-on-eol", no_argument, NULL, OPT_FAILEOL },
+                { "no-identify", no_argument, NULL, OPT_NOIDENT },
+                { "push", required_argument, NULL, OPT_PUSH },
+                { "push-format", required_argument, NULL, OPT_PUSHFMT },
+                { "token-file", required_argument, NULL, OPT_TOKEN },
+                { "ca-file", required_argument, NULL, OPT_CA },
+                { "spool-dir", required_argument, NULL, OPT_SPOOL },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -363,6 +409,34 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                         break;
                 case OPT_SITE:
                         o->site = optarg;
+                        break;
+                case OPT_ASOF:
+                        o->as_of = eol_parse_date(optarg);
+                        if (o->as_of < 0)
+                                return cmd_usage_error("--as-of '%s': want a date, YYYY-MM-DD", optarg);
+                        break;
+                case OPT_FAILEOL:
+                        o->fail_on_eol = true;
+                        break;
+                case OPT_NOIDENT:
+                        o->no_identify = true;
+                        break;
+                case OPT_PUSH:
+                        o->push_url = optarg;
+                        break;
+                case OPT_PUSHFMT:
+                        if (strcmp(optarg, "json") != 0 && strcmp(optarg, "glpi") != 0)
+                                return cmd_usage_error("--push-format '%s': want json or glpi", optarg);
+                        o->push_format = optarg;
+                        break;
+                case OPT_TOKEN:
+                        o->token_file = optarg;
+                        break;
+                case OPT_CA:
+                        o->ca_file = optarg;
+                        break;
+                case OPT_SPOOL:
+                        o->spool_dir = optarg;
                         break;
                 case OPT_FORGET:
                 case OPT_STALE: {
@@ -585,6 +659,208 @@ static int run_capture(const struct scan_opts *o, struct capture *cap, struct pi
         return ret;
 }
 
+/* Identification rules and end-of-life tables, read before the privilege
+ * drop (they may be readable by root only). A rule file with an error is a
+ * usage error: the admin edited it. Missing tables only make every verdict
+ * unknown. 0 or an exit code. */
+static int load_knowledge(const struct scan_opts *o, struct identify_rules **rules,
+                          struct eol_db **db)
+{
+        const char *dirs[4];
+        char buf[1024], err[512], data[1024];
+        size_t n = identify_default_dirs(NULL, dirs, buf, sizeof(buf));
+        int r = identify_load(dirs, n, rules, err, sizeof(err));
+        if (r == -ENOENT) {
+                /* Not installed (a binary run from its build tree): the
+                 * inventory still works, without OS or verdicts. */
+                cmd_warn("%s: no identification, no end-of-life verdicts "
+                         "(install netinv, or set NETINV_DATA_DIR to its data/ directory)", err);
+                *rules = NULL;
+                return 0;
+        }
+        if (r < 0) {
+                cmd_error("%s", err);
+                return NETINV_EXIT_USAGE;
+        }
+        const char *env = getenv("NETINV_DATA_DIR");
+        snprintf(data, sizeof(data), "%s/eol", env && env[0] ? env : NETINV_DATADIR);
+        char state_eol[1100];
+        const char *edirs[3] = { data, "/etc/netinv/eol", NULL };
+        size_t ne = 2;
+        if (o->state_dir) {
+                snprintf(state_eol, sizeof(state_eol), "%s/eol", o->state_dir);
+                edirs[ne++] = state_eol;
+        }
+        if (eol_db_load(edirs, ne, NULL, db) < 0 || eol_db_count(*db) == 0)
+                cmd_warn("no end-of-life tables in %s: every verdict is unknown "
+                         "(try: netinv eol update)", data);
+        else if (eol_db_errors(*db))
+                cmd_warn("%zu end-of-life table file(s) could not be read and were skipped",
+                         eol_db_errors(*db));
+        return 0;
+}
+
+/* Identify every device and judge what was identified; the verdicts stay
+ * in *ret (freed by the caller), the devices point at them. */
+static int identify_and_judge(const struct scan_opts *o, const struct identify_rules *rules,
+                              const struct eol_db *db, struct inventory *inv,
+                              struct eol_verdict **ret, size_t *ret_eol)
+{
+        size_t n = inventory_count(inv), past = 0;
+        if (identify_inventory(rules, inv) < 0)
+                return -ENOMEM;
+        struct eol_verdict *v = calloc(n ? n : 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                struct device *d = inventory_get(inv, i);
+                if (!d->ident || !d->ident->eol_product[0] || !db)
+                        continue;
+                eol_judge(db, d->ident->eol_product, d->ident->eol_version, o->as_of, &v[i]);
+                d->eol = &v[i];
+                past += v[i].status == EOL_EOL;
+        }
+        *ret = v;
+        *ret_eol = past;
+        return 0;
+}
+
+/* For the state's os and eol histories: "Ubuntu 20.04", "eol". The texts
+ * live in os_text[i] for the i-th device of the (MAC-sorted) inventory. */
+struct ident_texts {
+        const struct inventory *inv;
+        char (*os_text)[IDENT_NAME_MAX + IDENT_VERSION_MAX + 2];
+};
+
+static void state_ident(const struct device *d, void *user, const char **ret_os,
+                        const char **ret_eol)
+{
+        struct ident_texts *t = user;
+        size_t lo = 0, hi = inventory_count(t->inv);
+        *ret_os = *ret_eol = NULL;
+        while (lo < hi) {               /* the inventory is sorted by MAC */
+                size_t mid = lo + (hi - lo) / 2;
+                int c = memcmp(inventory_get(t->inv, mid)->mac, d->mac, 6);
+                if (c == 0) {
+                        lo = mid;
+                        break;
+                }
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (!d->ident || lo >= inventory_count(t->inv) || inventory_get(t->inv, lo) != d)
+                return;
+        const struct identity *id = d->ident;
+        if (id->name[0] || id->family[0]) {
+                snprintf(t->os_text[lo], sizeof(t->os_text[lo]), "%s%s%s",
+                         id->name[0] ? id->name : id->family, id->version[0] ? " " : "", id->version);
+                *ret_os = t->os_text[lo];
+        }
+        if (d->eol && d->eol->status != EOL_UNKNOWN)
+                *ret_eol = eol_status_name(d->eol->status);
+}
+
+/* Before the drop: the spool directory (handed to the user the scan runs
+ * as) and the secret. 0 or an exit code. */
+static int push_begin(const struct scan_opts *o, char *spool, size_t n, char **secret)
+{
+        if (o->spool_dir)
+                snprintf(spool, n, "%s", o->spool_dir);
+        else if (o->state_dir)
+                snprintf(spool, n, "%s/spool", o->state_dir);
+        else {
+                cmd_error("--push needs a place to spool the document first "
+                          "(try: --state-dir DIR or --spool-dir DIR)");
+                return NETINV_EXIT_USAGE;
+        }
+        if (mkdir(spool, 0700) < 0 && errno != EEXIST) {
+                cmd_error("'%s': cannot create the spool: %s", spool, strerror(errno));
+                return NETINV_EXIT_FAILURE;
+        }
+        uid_t uid;
+        gid_t gid;
+        if (geteuid() == 0 && priv_lookup(o->user, &uid, &gid) == 0 && chown(spool, uid, gid) < 0) {
+                cmd_error("'%s': cannot hand the spool to uid %u: %s", spool, (unsigned)uid,
+                          strerror(errno));
+                return NETINV_EXIT_FAILURE;
+        }
+        if (cmd_push_secret(o->token_file, secret) < 0)
+                return NETINV_EXIT_USAGE;
+        bool plain = false;
+        if (push_url_plain_remote(o->push_url, &plain) < 0) {
+                cmd_error("--push '%s': want an http:// or https:// URL", o->push_url);
+                return NETINV_EXIT_USAGE;
+        }
+        if (plain && *secret)
+                cmd_warn("--push '%s': the token would cross the network unencrypted (use https://)",
+                         o->push_url);
+        return 0;
+}
+
+/* After the result is written: spool the JSON document (write, fsync,
+ * rename), then send the spool, oldest first. 0, or the exit code: 1 when
+ * the register refused a document (kept in failed/), 4 when documents are
+ * still spooled. */
+static int push_after(const struct scan_opts *o, const struct scan_info *si,
+                      const struct inventory *inv, const char *spool, const char *secret,
+                      const char *agent_id)
+{
+        char *doc = NULL;
+        size_t len = 0;
+        FILE *ms = open_memstream(&doc, &len);
+        if (!ms) {
+                cmd_error("out of memory");
+                return NETINV_EXIT_FAILURE;
+        }
+        int w = output_write(ms, OUT_JSON, si, inv, false);
+        if (fclose(ms) != 0 || w < 0) {
+                free(doc);
+                cmd_error("out of memory");
+                return NETINV_EXIT_FAILURE;
+        }
+        int r = spool_put(spool, si->id, doc, len,
+                          o->spool_max_bytes ? o->spool_max_bytes : SPOOL_MAX_BYTES_DEFAULT, NULL);
+        free(doc);
+        if (r < 0) {
+                cmd_error("'%s': cannot spool the document: %s", spool, strerror(-r));
+                return NETINV_EXIT_FAILURE;
+        }
+        struct push_opts po;
+        struct push_result res;
+        push_opts_init(&po);
+        po.spool_dir = spool;
+        po.url = o->push_url;
+        po.format = o->push_format && strcmp(o->push_format, "glpi") == 0 ? PUSH_FORMAT_GLPI
+                                                                         : PUSH_FORMAT_JSON;
+        po.auth = secret ? PUSH_AUTH_BEARER : PUSH_AUTH_NONE;
+        po.secret = secret;
+        po.ca_file = o->ca_file;
+        po.client_cert = o->client_cert;
+        po.client_key = o->client_key;
+        po.agent_id = agent_id && agent_id[0] ? agent_id : NULL;
+        po.site = o->site;
+        if (o->connect_timeout_ms)
+                po.connect_timeout_ms = o->connect_timeout_ms;
+        if (o->timeout_ms)
+                po.timeout_ms = o->timeout_ms;
+        po.note = cmd_push_note;
+        r = push_spool(&po, &res);
+        if (r < 0 && r != -EWOULDBLOCK) {
+                cmd_error("'%s': push: %s", spool, strerror(-r));
+                return NETINV_EXIT_FAILURE;
+        }
+        if (res.failed)
+                return NETINV_EXIT_FAILURE;
+        if (r == -EWOULDBLOCK || res.pending) {
+                cmd_warn("%u document(s) wait in '%s' for the register%s%s", res.pending, spool,
+                         res.last_error[0] ? ": " : "", res.last_error);
+                return NETINV_EXIT_PENDING;
+        }
+        return 0;
+}
+
 /* What the state adds to the document and the table. */
 struct state_out {
         const struct scan_opts *o;
@@ -650,6 +926,13 @@ int cmd_scan(int argc, char **argv)
         struct state_run run = { .lock_fd = -1 };
         struct change_list changes = { 0 };
         bool have_state = false;
+        struct identify_rules *rules = NULL;
+        struct eol_db *eoldb = NULL;
+        struct eol_verdict *verdicts = NULL;
+        size_t past_eol = 0;
+        struct ident_texts texts = { 0 };
+        char spool[1100] = "";
+        char *secret = NULL;
         struct config *cfg = malloc(sizeof(*cfg));
         int ret;
 
@@ -729,11 +1012,21 @@ int cmd_scan(int argc, char **argv)
                 }
         }
         gethostname(host, sizeof(host) - 1);
+        if (!o.no_identify) {
+                ret = load_knowledge(&o, &rules, &eoldb);
+                if (ret)
+                        goto out;
+        }
         if (o.state_dir) {
                 ret = state_begin(&o, &run);
                 if (ret)
                         goto out;
                 have_state = true;
+        }
+        if (o.push_url) {
+                ret = push_begin(&o, spool, sizeof(spool), &secret);
+                if (ret)
+                        goto out;
         }
 
         /* Only now parse hostile bytes, and never as root. */
@@ -798,6 +1091,11 @@ int cmd_scan(int argc, char **argv)
 
         inventory_set_vendors(pl.inv, oui);
         inventory_sort(pl.inv);
+        if (rules && identify_and_judge(&o, rules, eoldb, pl.inv, &verdicts, &past_eol) < 0) {
+                cmd_error("out of memory while identifying devices");
+                ret = NETINV_EXIT_FAILURE;
+                goto out;
+        }
         si.interface = o.iface;
         si.file = o.read;
         si.hostname = host;
@@ -809,6 +1107,14 @@ int cmd_scan(int argc, char **argv)
         si.inv = inventory_stats(pl.inv);
         struct state_out so = { .o = &o, .run = &run, .changes = &changes, .now = now_usec() };
         if (have_state) {
+                texts.inv = pl.inv;
+                texts.os_text = calloc(inventory_count(pl.inv) + 1, sizeof(*texts.os_text));
+                if (!texts.os_text) {
+                        cmd_error("out of memory while merging the state");
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+                state_set_ident(run.st, state_ident, &texts);
                 if (state_merge(run.st, pl.inv, so.now, &changes) < 0) {
                         cmd_error("out of memory while merging the state");
                         ret = NETINV_EXIT_FAILURE;
@@ -832,6 +1138,12 @@ int cmd_scan(int argc, char **argv)
                 ret = NETINV_EXIT_FAILURE;
         }
         out = stdout;
+        bool scan_done = ret == 0;      /* the state is saved even if the push waits */
+        if (o.push_url && ret == 0)
+                ret = push_after(&o, &si, pl.inv, spool, secret,
+                                 run.agent_id[0] ? run.agent_id : NULL);
+        if (o.fail_on_eol && past_eol && ret == 0)
+                ret = NETINV_EXIT_EOL;
         if (o.verbose)
                 cmd_info("%llu packets, %llu malformed, %zu devices",
                          (unsigned long long)si.packets_seen,
@@ -839,7 +1151,7 @@ int cmd_scan(int argc, char **argv)
         if (have_state) {
                 char err[512];
                 have_state = false;
-                if (state_run_end(&run, ret == 0, now_usec(), err, sizeof(err)) < 0) {
+                if (state_run_end(&run, scan_done, now_usec(), err, sizeof(err)) < 0) {
                         cmd_error("%s", err);
                         ret = NETINV_EXIT_FAILURE;
                 }
@@ -857,6 +1169,14 @@ out:
         capture_close(cap);
         oui_free(oui);
         inventory_free(pl.inv);
+        free(verdicts);
+        free(texts.os_text);
+        if (secret) {
+                explicit_bzero(secret, strlen(secret));
+                free(secret);
+        }
+        identify_free(rules);
+        eol_db_free(eoldb);
         free(pl.sink);
         free(cfg);
         return ret;

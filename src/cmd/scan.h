@@ -31,6 +31,14 @@ struct scan_opts {
         /* The persistent inventory (man netinv(8), STATE); NULL: none. */
         const char *state_dir, *site;
         uint32_t forget_after, stale_days;
+        /* Identification and end of life (man netinv(8), IDENTIFICATION). */
+        bool no_identify, fail_on_eol;
+        int32_t as_of;                  /* days since the epoch */
+        /* Push to the register (man netinv(8), PUSH); url NULL: none. */
+        const char *push_url, *push_format, *token_file, *ca_file, *client_cert, *client_key;
+        const char *spool_dir;
+        uint64_t spool_max_bytes;
+        unsigned connect_timeout_ms, timeout_ms;
 };
 
 /* Does this scan probe at all? (an interface, not --passive, a probe on) */

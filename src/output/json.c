@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netinv/eol.h"
 #include "netinv/identify.h"
 #include "netinv/util.h"
 
@@ -68,6 +69,47 @@ static void identity_json(cJSON *o, const struct device *d)
         }
 }
 
+/* eol: the verdict, or an honest "unknown" for an identified device the
+ * tables cannot judge. */
+static void eol_json(cJSON *o, const struct device *d)
+{
+        char date[16];
+        const struct eol_verdict *v = d->eol;
+        if (!v && !d->ident)
+                return;
+        cJSON *e = cJSON_AddObjectToObject(o, "eol");
+        if (!v) {
+                cJSON_AddNullToObject(e, "product");
+                cJSON_AddNullToObject(e, "cycle");
+                cJSON_AddStringToObject(e, "status", eol_status_name(EOL_UNKNOWN));
+                cJSON_AddNullToObject(e, "date");
+                cJSON_AddNullToObject(e, "extended_date");
+                cJSON_AddNullToObject(e, "days_left");
+                cJSON_AddNullToObject(e, "source");
+                return;
+        }
+        add_text_or_null(e, "product", v->product);
+        add_text_or_null(e, "cycle", v->cycle);
+        cJSON_AddStringToObject(e, "status", eol_status_name(v->status));
+        if (v->eol_date != EOL_NO_DATE) {
+                eol_fmt_date(date, sizeof(date), v->eol_date);
+                cJSON_AddStringToObject(e, "date", date);
+        } else {
+                cJSON_AddNullToObject(e, "date");
+        }
+        if (v->extended_date != EOL_NO_DATE) {
+                eol_fmt_date(date, sizeof(date), v->extended_date);
+                cJSON_AddStringToObject(e, "extended_date", date);
+        } else {
+                cJSON_AddNullToObject(e, "extended_date");
+        }
+        if (v->days_left != EOL_NO_DATE)
+                cJSON_AddNumberToObject(e, "days_left", v->days_left);
+        else
+                cJSON_AddNullToObject(e, "days_left");
+        add_text_or_null(e, "source", v->source);
+}
+
 static cJSON *device_json(const struct device *d)
 {
         char buf[64];
@@ -113,6 +155,7 @@ static cJSON *device_json(const struct device *d)
                 cJSON_AddItemToArray(a, x);
         }
         identity_json(o, d);
+        eol_json(o, d);
         return o;
 }
 

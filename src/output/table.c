@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netinv/eol.h"
 #include "netinv/identify.h"
 #include "netinv/util.h"
 
@@ -53,6 +54,39 @@ static bool has_word(const char *name, const char *word)
         return false;
 }
 
+/* "eol  ubuntu 20.04: extended support until 2032-04-27 (1982 days)";
+ * past end of life stands out in red on a terminal. */
+static void eol_line(FILE *f, const struct eol_verdict *v, bool color, const char *dim,
+                     const char *off)
+{
+        char d1[16], d2[16], what[96];
+        if (!v || v->status == EOL_UNKNOWN) {
+                fprintf(f, "    %seol%s unknown\n", dim, off);
+                return;
+        }
+        eol_fmt_date(d1, sizeof(d1), v->eol_date);
+        eol_fmt_date(d2, sizeof(d2), v->extended_date);
+        snprintf(what, sizeof(what), "%s %s", v->product, v->cycle);
+        char safe[256];
+        sanitize_term(safe, sizeof(safe), what, strlen(what));
+        const char *red = color && v->status == EOL_EOL ? "\033[1;31m" : "";
+        const char *yellow = color && v->status == EOL_EXTENDED ? "\033[33m" : "";
+        switch (v->status) {
+        case EOL_SUPPORTED:
+                fprintf(f, "    %seol%s %s: supported until %s (%d days)\n", dim, off, safe, d1,
+                        (int)v->days_left);
+                break;
+        case EOL_EXTENDED:
+                fprintf(f, "    %seol%s %s%s: END OF SUPPORT %s, extended support only until %s%s\n",
+                        dim, off, yellow, safe, d1, d2, color ? off : "");
+                break;
+        default:
+                fprintf(f, "    %seol%s %s%s: PAST END OF LIFE since %s%s\n", dim, off, red, safe,
+                        v->extended_date != EOL_NO_DATE ? d2 : d1, color ? off : "");
+                break;
+        }
+}
+
 int output_table(FILE *f, const struct scan_info *si, const struct inventory *inv, bool color)
 {
         char buf[OBS_VALUE_MAX * 4 + 64], mac[18], ip[64];
@@ -96,6 +130,7 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                                 fprintf(f, " (%u%%)", id->confidence);
                         fprintf(f, "  %stype%s %s\n", dim, off,
                                 identify_type_name((enum dev_type)id->type));
+                        eol_line(f, d->eol, color, dim, off);
                 }
                 for (size_t k = 1; k < d->n_ipv4; k++) {
                         fmt_ip(ip, sizeof(ip), 4, d->ipv4[k]);
@@ -119,9 +154,25 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                               ? (double)(si->finished_usec - si->started_usec) / 1e6 : 0.0;
         if (si->annotate_table)
                 si->annotate_table(f, si->annotate_user);
+        size_t past = 0, soon = 0, judged = 0;
+        for (size_t i = 0; i < inventory_count(inv); i++) {
+                const struct eol_verdict *v = inventory_get(inv, i)->eol;
+                if (!v || v->status == EOL_UNKNOWN)
+                        continue;
+                judged++;
+                if (v->status == EOL_EOL)
+                        past++;
+                else if (v->days_left != EOL_NO_DATE && v->days_left <= OUTPUT_EOL_SOON_DAYS)
+                        soon++;
+        }
         fprintf(f, "%zu devices; %llu packets (%llu malformed) in %.1f s\n", inventory_count(inv),
                 (unsigned long long)si->packets_seen, (unsigned long long)si->packets_malformed,
                 secs);
+        if (judged)
+                fprintf(f, "%s%zu past end of life%s, %zu reach it within %d days, %zu judged, "
+                           "%zu unknown\n",
+                        color && past ? "\033[1;31m" : "", past, color && past ? off : "", soon,
+                        OUTPUT_EOL_SOON_DAYS, judged, inventory_count(inv) - judged);
         const struct inventory_stats *st = si->inv;
         if (st && (st->devices_dropped || st->addresses_dropped || st->hostnames_dropped ||
                    st->observations_dropped))

@@ -146,5 +146,18 @@ else
                 one_line "live as non-root" "needs root or CAP_NET_RAW"
 fi
 
+# End of life: the avahi capture has a Mac announcing macOS 12 (osxvers=21),
+# past its end of life on 2026-11-23 but not on 2023-06-01. --fail-on-eol
+# turns that into exit 3; without it the scan succeeds.
+avahi="$captures/mdns-avahi.pcap"
+run "past end of life" 0 "$netinv" scan --read "$avahi" --oui none --as-of 2026-11-23 -f json &&
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=[x["eol"] for x in d["devices"] if x.get("os",{}).get("family")=="macOS"]; assert v and v[0]["product"]=="macos" and v[0]["cycle"]=="12" and v[0]["status"]=="eol", v' "$tmp/out" ||
+        bad "past end of life: the Mac is not judged macOS 12, eol"
+run "--fail-on-eol" 3 "$netinv" scan --read "$avahi" --oui none --as-of 2026-11-23 --fail-on-eol -f json
+run "--fail-on-eol before the date" 0 "$netinv" scan --read "$avahi" --oui none --as-of 2023-06-01 --fail-on-eol -f json
+run "--as-of not a date" 2 "$netinv" scan --read "$avahi" --as-of 2026-13-01 && one_line "--as-of" "--as-of"
+run "table summary" 0 "$netinv" scan --read "$avahi" --oui none --as-of 2026-11-23 -f table --color never &&
+        grep -q "^1 past end of life" "$tmp/out" || bad "table summary: no end-of-life count"
+
 echo "$checks commands, $fail failures"
 [ "$fail" -eq 0 ]
