@@ -22,6 +22,10 @@ void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cmd_error, then returns -1 for parse_args to pass on. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --color WHEN: auto → -1, always → 1, never → 0. -1 (and the message)
+ * for anything else. */
+int cmd_parse_color(const char *arg, int *ret);
+
 int cmd_scan(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);

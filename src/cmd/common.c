@@ -51,3 +51,16 @@ int cmd_usage_error(const char *fmt, ...)
         va_end(ap);
         return -1;
 }
+
+int cmd_parse_color(const char *arg, int *ret)
+{
+        if (strcmp(arg, "auto") == 0)
+                *ret = -1;
+        else if (strcmp(arg, "always") == 0)
+                *ret = 1;
+        else if (strcmp(arg, "never") == 0)
+                *ret = 0;
+        else
+                return cmd_usage_error("--color '%s': want auto, always or never", arg);
+        return 0;
+}

@@ -481,15 +481,8 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                         o->promisc = false;
                         break;
                 case OPT_COLOR:
-                        if (strcmp(optarg, "auto") == 0)
-                                o->color = -1;
-                        else if (strcmp(optarg, "always") == 0)
-                                o->color = 1;
-                        else if (strcmp(optarg, "never") == 0)
-                                o->color = 0;
-                        else
-                                return cmd_usage_error("--color '%s': want auto, always or never",
-                                                       optarg);
+                        if (cmd_parse_color(optarg, &o->color) < 0)
+                                return -1;
                         break;
                 case 'q':
                         o->quiet = true;
