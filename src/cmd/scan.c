@@ -699,19 +699,26 @@ static int identify_and_judge(const struct scan_opts *o, const struct identify_r
                               const struct eol_db *db, struct inventory *inv,
                               struct eol_verdict **ret, size_t *ret_eol)
 {
-        size_t n = inventory_count(inv), past = 0;
+        size_t n = inventory_count(inv), past = 0, k = 0;
         if (identify_inventory(rules, inv) < 0)
                 return -ENOMEM;
-        struct eol_verdict *v = calloc(n ? n : 1, sizeof(*v));
+        /* A verdict only for what can be judged: most devices of a large
+         * segment name no version, and 65,536 verdicts would be 16 MiB. */
+        for (size_t i = 0; i < n; i++) {
+                const struct device *d = inventory_get(inv, i);
+                k += db && d->ident && d->ident->eol_product[0];
+        }
+        struct eol_verdict *v = calloc(k ? k : 1, sizeof(*v));
         if (!v)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0, j = 0; i < n && j < k; i++) {
                 struct device *d = inventory_get(inv, i);
-                if (!d->ident || !d->ident->eol_product[0] || !db)
+                if (!d->ident || !d->ident->eol_product[0])
                         continue;
-                eol_judge(db, d->ident->eol_product, d->ident->eol_version, o->as_of, &v[i]);
-                d->eol = &v[i];
-                past += v[i].status == EOL_EOL;
+                eol_judge(db, d->ident->eol_product, d->ident->eol_version, o->as_of, &v[j]);
+                d->eol = &v[j];
+                past += v[j].status == EOL_EOL;
+                j++;
         }
         *ret = v;
         *ret_eol = past;
