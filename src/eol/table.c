@@ -740,7 +740,8 @@ void eol_db_finish(struct eol_db *db)
                         db->aliases[db->naliases++] =
                                 (struct eol_alias){builtin_alias[k].alias, (size_t)(p - db->products)};
         }
-        qsort(db->aliases, db->naliases, sizeof(*db->aliases), cmp_alias);
+        if (db->naliases > 1)
+                qsort(db->aliases, db->naliases, sizeof(*db->aliases), cmp_alias);
         db->finished = true;
 }
 

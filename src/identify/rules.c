@@ -641,7 +641,8 @@ int rules_link(struct identify_rules *r, char *err, size_t errlen)
         size_t n_eq = 0;
         for (size_t i = 0; i < r->n_tables; i++) {
                 struct table *t = &r->tables[i];
-                qsort(t->rows, t->n, sizeof(*t->rows), cmp_row);
+                if (t->n > 1)   /* an empty table has no rows array: qsort(NULL) is UB */
+                        qsort(t->rows, t->n, sizeof(*t->rows), cmp_row);
                 for (size_t k = 1; k < t->n; k++)
                         if (strcmp(t->rows[k - 1].key, t->rows[k].key) == 0) {
                                 unsigned a = t->rows[k - 1].line, b = t->rows[k].line;
