@@ -22,6 +22,12 @@ void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cmd_error, then returns -1 for parse_args to pass on. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* getopt_long's ':' (a missing value) or '?' (an unknown option) as one
+ * usage line naming the option and `netinv CMD --help`; returns -1. A short
+ * option inside a cluster ("-xq") does not move optind: it is named by its
+ * letter (optopt), not by a neighbour. */
+int cmd_option_error(int c, const char *cmd, char **argv);
+
 /* --color WHEN: auto → -1, always → 1, never → 0. -1 (and the message)
  * for anything else. */
 int cmd_parse_color(const char *arg, int *ret);

@@ -1,4 +1,5 @@
 /* common.c - messages on stderr. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,4 +64,14 @@ int cmd_parse_color(const char *arg, int *ret)
         else
                 return cmd_usage_error("--color '%s': want auto, always or never", arg);
         return 0;
+}
+
+int cmd_option_error(int c, const char *cmd, char **argv)
+{
+        if (c == ':')
+                return cmd_usage_error("option '%s' needs a value (try: netinv %s --help)",
+                                       argv[optind - 1], cmd);
+        if (optopt)
+                return cmd_usage_error("unknown option '-%c' (try: netinv %s --help)", optopt, cmd);
+        return cmd_usage_error("unknown option '%s' (try: netinv %s --help)", argv[optind - 1], cmd);
 }

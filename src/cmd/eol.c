@@ -124,14 +124,8 @@ static int parse_args(int argc, char **argv, struct eol_opts *o)
                 case 'h':
                         usage(stdout);
                         return 1;
-                case ':':
-                        return cmd_usage_error("option '%s' needs a value", argv[optind - 1]);
                 default:
-                        if (optopt)
-                                return cmd_usage_error("unknown option '-%c' (try: netinv eol --help)",
-                                                       optopt);
-                        return cmd_usage_error("unknown option '%s' (try: netinv eol --help)",
-                                               argv[optind - 1]);
+                        return cmd_option_error(c, "eol", argv);
                 }
         }
         snprintf(o->state_eol, sizeof(o->state_eol), "%s/eol", o->state_dir);

@@ -119,14 +119,8 @@ static int parse_args(int argc, char **argv, struct id_opts *o)
                 case 'h':
                         usage(stdout);
                         return 1;
-                case ':':
-                        return cmd_usage_error("option '%s' needs a value", argv[optind - 1]);
                 default:
-                        if (optopt)
-                                return cmd_usage_error("unknown option '-%c' (try: netinv identify --help)",
-                                                       optopt);
-                        return cmd_usage_error("unknown option '%s' (try: netinv identify --help)",
-                                               argv[optind - 1]);
+                        return cmd_option_error(c, "identify", argv);
                 }
         }
         if (optind < argc)

@@ -116,14 +116,8 @@ static int parse_args(int argc, char **argv, struct inv_opts *o, struct config *
                 case 'q':
                         cmd_quiet = true;
                         break;
-                case ':':
-                        return cmd_usage_error("option '%s' needs a value", argv[optind - 1]);
                 default:
-                        if (optopt)
-                                return cmd_usage_error("unknown option '-%c' (try: netinv inventory --help)",
-                                                       optopt);
-                        return cmd_usage_error("unknown option '%s' (try: netinv inventory --help)",
-                                               argv[optind - 1]);
+                        return cmd_option_error(c, "inventory", argv);
                 }
         }
         if (pass2 && optind < argc)

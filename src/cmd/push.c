@@ -172,10 +172,8 @@ static int parse_args(int argc, char **argv, struct push_args *a)
                 case 'h':
                         usage(stdout);
                         return 1;
-                case ':':
-                        return cmd_usage_error("option '%s' needs a value (try: netinv push --help)", argv[optind - 1]);
                 default:
-                        return cmd_usage_error("unknown option '%s' (try: netinv push --help)", argv[optind - 1]);
+                        return cmd_option_error(c, "push", argv);
                 }
         }
         if (optind < argc)

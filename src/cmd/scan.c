@@ -493,16 +493,8 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 case 'h':
                         usage(stdout);
                         return 1;
-                case ':':
-                        return cmd_usage_error("option '%s' needs a value", argv[optind - 1]);
                 default:
-                        /* A short option inside a cluster ("-xq") does not
-                         * move optind: name the letter, not a neighbour. */
-                        if (optopt)
-                                return cmd_usage_error("unknown option '-%c' (try: netinv scan --help)",
-                                                       optopt);
-                        return cmd_usage_error("unknown option '%s' (try: netinv scan --help)",
-                                               argv[optind - 1]);
+                        return cmd_option_error(c, "scan", argv);
                 }
         }
         if (optind < argc && !iface_cli) {
