@@ -64,7 +64,8 @@ rc=$?
 chk "--range larger than a /16 refused (exit $rc)" "[[ $rc -eq 2 ]] && grep -q larger '$NIA_TMP/e2'"
 # Bad values: exit 2, one line, before anything is opened.
 for args in "--rate 0" "--rate 100001" "--retries 11" "--timeout x" "--range 198.18.0.0/33" \
-        "--passive --range 198.18.0.0/24" "--exclude nonsense" "--no-arp --range 198.18.0.0/24"; do
+        "--passive --range 198.18.0.0/24" "--exclude nonsense" "--ports 0" "--ports 1-100,x" \
+        "--no-arp --no-ipv6 --no-mdns --no-ssdp --no-nbns --no-tcp --no-banner --range 198.18.0.0/24"; do
         # shellcheck disable=SC2086
         netinv scan lan0 $args >/dev/null 2>"$NIA_TMP/e3"
         rc=$?
