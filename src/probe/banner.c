@@ -46,7 +46,7 @@ struct bhost {
 static const struct {
         uint16_t port;
         uint8_t app;
-        const char *name;       /* IANA service names where they are what people say */
+        const char *name;       /* as output/services.c names them, where it does */
 } port_table[] = {
         { 21, APP_GREET, "ftp" },
         { 22, APP_SSH, "ssh" },
@@ -69,14 +69,14 @@ static const struct {
         { 2404, APP_NONE, "iec-104" },
         { 3306, APP_GREET, "mysql" },
         { 3389, APP_RDP, "rdp" },
-        { 5000, APP_HTTP, "http" },
-        { 5001, APP_HTTPS, "https" },
+        { 5000, APP_HTTP, "upnp" },
+        { 5001, APP_HTTPS, "https-alt" },
         { 5900, APP_GREET, "vnc" },
-        { 8000, APP_HTTP, "http" },
+        { 8000, APP_HTTP, "http-alt" },
         { 8008, APP_HTTP, "http" },
-        { 8080, APP_HTTP, "http" },
+        { 8080, APP_HTTP, "http-alt" },
         { 8081, APP_HTTP, "http" },
-        { 8443, APP_HTTPS, "https" },
+        { 8443, APP_HTTPS, "https-alt" },
         { 8888, APP_HTTP, "http" },
         { 9100, APP_NONE, "jetdirect" },
         { 20000, APP_NONE, "dnp3" },
