@@ -614,10 +614,12 @@ void banner_report(struct banner *b, const struct banner_conv *cv)
                         break;
                 }
         }
-        if (cv->len > 0)
+        if (cv->len > 0) {
                 b->n_answered++;
-        else
+        } else {
                 b->n_silent++;
+                src = PROTO_TCP;        /* accepted, said nothing: only TCP knows */
+        }
         banner_service_fmt(svc, sizeof(svc), cv->app == APP_SNMP, cv->port, name, text);
         obs_attr_str(s, ctx.src_mac, src, "service", svc);
         prober_emit(b->env, s, now_usec());

@@ -11,6 +11,8 @@
 #   ban-snmp  lan0 198.18.41.5   02:62:61:6e:00:05   net-snmp snmpd :161/udp, community ban-secret
 #   ban-mute  lan0 198.18.41.6   02:62:61:6e:00:06   socat :80 that accepts and never answers,
 #                                                      socat :9100 that logs every connection
+#   ban-rdp   lan0 198.18.41.7   02:62:61:6e:00:07   FreeRDP's shadow server :3389 with NLA on
+#                                                      Xvfb (only when both are installed)
 # Each server runs in its own mount namespace with tmpfs over /run and the daemons' state
 # directories (pid files and sockets cannot meet anyone else's), in its own process group.
 # The EXIT trap kills those groups and every process left in a ban-* namespace, and deletes
@@ -19,8 +21,9 @@
 # Checked: exit 0; ssh.software and the tcp/22 banner; http.server and http.title from
 # lighttpd; http.server over TLS on 443; smb.dialect and the ntlm.* keys from Samba;
 # snmp.sys_name/sys_descr with the right community (the wrong one, tried first, costs one
-# timeout), the community never in the document; the silent listener gives a bare
-# "tcp/80" service and the scan ends within its time bound; nothing connected to 9100.
+# timeout), the community never in the document; rdp.protocol, rdp.credssp_version and
+# ntlm.* from FreeRDP through TLS; the silent listener gives a bare "tcp/80" service and
+# the scan ends within its time bound; nothing connected to 9100; no other device.
 #
 # Run: meson test -C build --suite lan lan-banner (as root), or
 # sudo NETINV_BIN=build/netinv tests/lan/banner.sh. BAN_KEEP=DIR keeps the JSON and logs.
@@ -39,6 +42,9 @@ done
 
 P=ban
 NETS=(scan ssh web smb snmp mute)
+RDP=0
+command -v freerdp-shadow-cli >/dev/null 2>&1 && command -v Xvfb >/dev/null 2>&1 && RDP=1
+((RDP)) && NETS+=(rdp)
 PIDS=()
 W=
 
@@ -72,12 +78,16 @@ W=$(mktemp -d /tmp/ban.XXXXXX)
 chmod 755 "$W"
 
 # ---- the LAN ----
+# IPv6 off everywhere: the LAN carries only what the test starts.
+v6off() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; }
 ip netns add $P-br
+v6off $P-br
 ip -n $P-br link add br0 type bridge ageing_time 0
 ip -n $P-br link set br0 up
 k=1
 for n in "${NETS[@]}"; do
         ip netns add $P-$n
+        v6off $P-$n
         ip -n $P-br link add p-$n type veth peer name lan0 netns $P-$n
         ip -n $P-br link set p-$n master br0 up
         ip -n $P-$n link set lan0 address "02:62:61:6e:00:0$k"
@@ -92,7 +102,8 @@ done
 daemon() {
         local ns=$1 name=$2
         setsid ip netns exec "$P-$ns" unshare --mount --propagation private sh -c "
-                for d in /run /var/lib/samba /var/cache/samba /var/log/samba /var/lib/snmp; do
+                for d in /run /var/lib/samba /var/cache/samba /var/log/samba /var/lib/snmp \
+                        /tmp/.X11-unix; do
                         [ -d \$d ] && mount -t tmpfs $P \$d
                 done
                 mkdir -p /run/sshd
@@ -180,15 +191,26 @@ daemon snmp snmpd "env SNMP_PERSISTENT_DIR=$W/snmp snmpd -f -C -c $W/snmpd.conf 
 daemon mute mute80 "socat -d -d TCP-LISTEN:80,bind=198.18.41.6,reuseaddr,fork SYSTEM:'sleep 60'"
 daemon mute mute9100 "socat -d -d TCP-LISTEN:9100,bind=198.18.41.6,reuseaddr,fork SYSTEM:'sleep 60'"
 
+if ((RDP)); then
+        # SAM file: user:domain:LM hash:NT hash (of "ban-pass"; nobody logs in)
+        mkdir -p "$W/rdp"
+        echo 'ban:BANLAB::1b1b5b4a8ff8e1f6f9c0a1dc3f8b2c6d:::' >"$W/rdp/sam"
+        daemon rdp rdp "sh -c 'export HOME=$W/rdp XDG_CONFIG_HOME=$W/rdp/config;
+                Xvfb :41 -nolock -nolisten tcp -screen 0 640x480x24 &
+                i=0; while [ ! -S /tmp/.X11-unix/X41 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done;
+                DISPLAY=:41 exec freerdp-shadow-cli /bind-address:198.18.41.7 /port:3389 \
+                        /sec:nla /sam-file:$W/rdp/sam +auth'"
+fi
+
 # Wait until every server listens.
 listening() { nsenter --net="/run/netns/$P-$1" ss -Hln "$2" 2>/dev/null | grep -q "198.18.41.$3:$4 "; }
-for i in $(seq 1 100); do
+for i in $(seq 1 200); do
         if listening ssh -t 2 22 && listening web -t 3 80 && listening web -t 3 443 &&
                 listening smb -t 4 445 && listening snmp -u 5 161 && listening mute -t 6 80 &&
-                listening mute -t 6 9100; then
+                listening mute -t 6 9100 && { ((!RDP)) || listening rdp -t 7 3389; }; then
                 break
         fi
-        [[ $i == 100 ]] && { echo "banner.sh: servers did not start" >&2; tail -n 5 "$W"/*.log >&2; exit 1; }
+        [[ $i == 200 ]] && { echo "banner.sh: servers did not start" >&2; tail -n 5 "$W"/*.log >&2; exit 1; }
         sleep 0.1
 done
 
@@ -196,7 +218,7 @@ done
 t0=$(date +%s.%N)
 set +e
 nsenter --net="/run/netns/$P-scan" "$NETINV" scan lan0 --no-mdns --no-ssdp --no-ipv6 --no-nbns \
-        --ports 22,80,443,445,9100 --snmp-community public --snmp-community ban-secret \
+        --ports 22,80,443,445,3389,9100 --snmp-community public --snmp-community ban-secret \
         --oui none -f json >"$W/scan.json" 2>"$W/netinv.err" 9<&-
 rc=$?
 set -e
@@ -214,7 +236,7 @@ if ! grep -q '"tcp.open"' "$W/scan.json"; then
         skip "no tcp.open in the document: the TCP probe is not in this build"
 fi
 
-python3 - "$W/scan.json" "$wall" "$W/mute9100.log" <<'PY'
+python3 - "$W/scan.json" "$wall" "$W/mute9100.log" "$RDP" <<'PY'
 import json, sys
 
 doc = json.load(open(sys.argv[1]))
@@ -315,6 +337,28 @@ if d:
 # two SNMP waits (2 x 1 s) for the wrong community, in parallel; 15 s is a wide bound.
 if wall > 15:
     fail(f"the scan took {wall} s (silent listener stalled it?)")
+
+# FreeRDP: X.224 chose HYBRID (NLA), the CredSSP answer through TLS
+if sys.argv[4] == "1":
+    d = dev(7, "rdp")
+    if d:
+        if one(d, "rdp.protocol", "rdp") != "hybrid":
+            fail(f"rdp: rdp.protocol {obs(d, 'rdp.protocol')}")
+        if not one(d, "rdp.credssp_version", "rdp"):
+            fail("rdp: rdp.credssp_version empty")
+        if not one(d, "ntlm.os_version", "rdp"):
+            fail("rdp: ntlm.os_version empty")
+        s = service(d, "tcp", 3389, "rdp")
+        if s["name"] != "rdp" or not (s["banner"] or "").startswith("RDP hybrid NT "):
+            fail(f"rdp: service {s}")
+else:
+    print("lan-banner: no freerdp-shadow-cli or Xvfb: RDP not checked", file=sys.stderr)
+
+# nothing but the stations
+known = {"02:62:61:6e:00:%02x" % k for k in range(1, 8)}
+for mac in devs:
+    if mac not in known:
+        fail(f"a device that is no station: {mac}")
 
 # 9100: the TCP probe's SYN only, never a connection
 log = open(sys.argv[3]).read()
