@@ -426,6 +426,60 @@ static struct banner_conv *conv_on(struct banner *b, uint16_t port)
         return NULL;
 }
 
+static size_t slurp(const char *path, uint8_t *buf, size_t cap)
+{
+        FILE *f = fopen(path, "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return 0;
+        size_t n = fread(buf, 1, cap, f);
+        fclose(f);
+        return n;
+}
+
+/* RDP: the X.224 request, FreeRDP's confirm (HYBRID), then a TLS
+ * ClientHello, which nobody answers: the confirm is reported. HTTPS: a
+ * ClientHello without the address in it (no SNI), then EOF: a bare
+ * service. */
+static void tls(struct banner *b, uint64_t now)
+{
+        uint8_t got[4096], want[64], cc[64];
+        size_t n, ccn = slurp(t_data("responses/rdp-x224-confirm-freerdp.bin"), cc, sizeof(cc));
+        uint64_t wake;
+
+        tcp_open(b, 1, 3389, now);
+        tcp_open(b, 1, 443, now);
+        probe_banner_ops.run(b, now, &wake);
+        struct banner_conv *cr = conv_on(b, 3389), *ct = conv_on(b, 443);
+        CHECK(cr && ct && ccn == 19);
+        if (!cr || !ct || ccn != 19)
+                return;
+        int pr = peers[cr - b->conv], pt = peers[ct - b->conv];
+        pump(b, now);
+        drain(pr, got, sizeof(got), &n);
+        ssize_t wl = rdp_x224_request(want, sizeof(want), 3);
+        CHECK(n == (size_t)wl && memcmp(got, want, n) == 0);
+        put(pr, cc, ccn);
+        pump(b, now);
+        CHECK_INT(cr->step, STEP_TLS);
+        drain(pr, got, sizeof(got), &n);
+        CHECK(n > 5 && got[0] == 0x16 && got[1] == 3);          /* a TLS handshake record */
+        close(pr);
+        pump(b, now);
+        CHECK_INT(cr->step, STEP_FREE);
+        CHECK(has("rdp.protocol=hybrid"));
+        CHECK(has("service=tcp/3389 rdp RDP hybrid"));
+
+        drain(pt, got, sizeof(got), &n);
+        CHECK(n > 5 && got[0] == 0x16 && got[1] == 3);
+        CHECK(memmem(got, n, "198.18.41.1", 11) == NULL);
+        close(pt);
+        pump(b, now);
+        CHECK_INT(ct->step, STEP_FREE);
+        CHECK(has("service=tcp/443 https"));
+        CHECK_INT(b->inflight, 0);
+}
+
 static void conversations(void)
 {
         struct t_frames ssh, http, smb;
@@ -590,6 +644,7 @@ static void conversations(void)
         CHECK_INT(b->inflight, 0);
         CHECK_INT(b->n_answered, 5);
         CHECK_INT(b->n_silent, 2);
+        tls(b, now);
 out:
         if (b)
                 probe_banner_ops.free(b);
