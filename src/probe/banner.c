@@ -317,7 +317,6 @@ static void banner_host(void *p, uint32_t ip, const uint8_t mac[6], uint64_t now
 {
         struct banner *b = p;
         const struct prober_opts *o = b->env->opts;
-        (void)now;
         if (!prober_may_probe(b->env, ip) || !mac_is_unicast(mac))
                 return;
         long pi = probe_plan_find(b->env->plan, ip);
@@ -343,6 +342,8 @@ static void banner_host(void *p, uint32_t ip, const uint8_t mac[6], uint64_t now
         h->mac_next = b->by_mac[slot];          /* newest first */
         b->by_mac[slot] = hi + 1;
 
+        if (b->hosts_done)
+                b->last_host = now;             /* found after the sweep: SYNs still to come */
         if (o->n_communities > 0 && prober_payload_ok(o, SNMP_PORT))
                 for (size_t i = 0; i < o->n_communities && i < PROBER_COMMUNITIES_MAX; i++)
                         add_item(b, hi, SNMP_PORT, APP_SNMP, "snmp", (uint8_t)i);
@@ -356,6 +357,7 @@ static void banner_hosts_done(void *p, uint64_t now)
         b->hosts_done = true;
         b->hosts_done_at = now;
         b->tcp_wait_us = banner_tcp_wait_us(b->env->opts, b->n_hosts);
+        b->tcp_wait_one_us = banner_tcp_wait_us(b->env->opts, 1);
 }
 
 /* "22" -> 22; 0 for anything else. The TCP probe writes it, but it is
@@ -486,6 +488,8 @@ static int banner_run(void *p, uint64_t now, uint64_t *ret_wake)
                                  (uint64_t)BANNER_QUIET_X * b->env->opts->timeout_ms * 1000u;
                 if (b->last_open && quiet > end)
                         end = quiet;
+                if (b->last_host && b->last_host + b->tcp_wait_one_us > end)
+                        end = b->last_host + b->tcp_wait_one_us;
                 if (now >= end)
                         return 1;
                 if (end < wake)

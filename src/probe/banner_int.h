@@ -57,7 +57,8 @@
  * the sweep. The probe waits, from the end of the sweep, the time the TCP
  * probe needs (hosts x ports x (1 + retries) at --rate) times
  * BANNER_TCP_SHARE (the budget is shared with the other probes), plus its
- * timeouts; and BANNER_QUIET_X x --timeout after the last tcp.open. */
+ * timeouts; the same for one host after a host found later (passively);
+ * and BANNER_QUIET_X x --timeout after the last tcp.open. */
 #define BANNER_TCP_SHARE        2u
 #define BANNER_QUIET_X          5u
 
@@ -168,6 +169,7 @@ struct banner {
         size_t n_polled;
         bool hosts_done;
         uint64_t hosts_done_at, last_open, tcp_wait_us;
+        uint64_t last_host, tcp_wait_one_us;    /* a host found after the sweep */
         uint64_t connect_us, conv_us, idle_us;
         /* Replaceable for the unit test (no sockets, no engine). */
         int (*take)(struct prober_budget *b, bool host_probe, uint64_t now, uint64_t *ret_when);

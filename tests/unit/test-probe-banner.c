@@ -367,6 +367,20 @@ static void schedule(void)
         CHECK_INT(b->inflight, 0);
         probe_banner_ops.free(b);
 
+        /* a host found after the sweep (passively): its SYNs are still to come */
+        setup();
+        opts.n_ports = 64;
+        b = new_probe(fake_dial);
+        if (!b)
+                return;
+        probe_banner_ops.hosts_done(b, now);
+        CHECK_INT(probe_banner_ops.run(b, now + 400000, &wake), 1);
+        add_host(b, 9, now + 10 * SEC);
+        CHECK_INT(probe_banner_ops.run(b, now + 10 * SEC, &wake), 0);
+        CHECK_INT(wake, now + 10 * SEC + 64 * 2 * 250 * 2 + 400000);
+        CHECK_INT(probe_banner_ops.run(b, wake, &wake), 1);
+        probe_banner_ops.free(b);
+
         /* SNMP: one conversation per community per host, only with one */
         setup();
         b = new_probe(fake_dial);
