@@ -216,12 +216,13 @@ done
 
 # ---- the scan ----
 t0=$(date +%s.%N)
-set +e
+# In the background: `wait` lets a signal run the cleanup at once (which kills netinv
+# with everything else in the ban-* namespaces).
 nsenter --net="/run/netns/$P-scan" "$NETINV" scan lan0 --no-mdns --no-ssdp --no-ipv6 --no-nbns \
         --ports 22,80,443,445,3389,9100 --snmp-community public --snmp-community ban-secret \
-        --oui none -f json >"$W/scan.json" 2>"$W/netinv.err" 9<&-
-rc=$?
-set -e
+        --oui none -f json >"$W/scan.json" 2>"$W/netinv.err" 9<&- &
+rc=0
+wait $! || rc=$?
 t1=$(date +%s.%N)
 wall=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
 echo "banner.sh: netinv exit $rc in ${wall}s" >&2
