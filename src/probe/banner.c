@@ -94,10 +94,14 @@ enum banner_app banner_choose(const struct prober_opts *o, uint16_t port, const 
                         name = port_table[i].name;
                         break;
                 }
-        if (port >= 9101 && port <= 9107)
+        if (port >= 9101 && port <= 9107) {     /* raw printing, like 9100 */
                 name = "jetdirect";
+                app = APP_NONE;
+        }
         /* Not even a connection: a printer may print what an empty
-         * connection is taken for, a PLC may not like being touched. */
+         * connection is taken for, a PLC may not like being touched. The
+         * fragile ports are all APP_NONE above too, so that --payload-ports
+         * cannot make the probe send them HTTP. */
         if (port == 0 || !prober_payload_ok(o, port))
                 app = APP_NONE;
         *ret_name = name;

@@ -200,7 +200,8 @@ void banner_released(struct banner *b, struct banner_conv *cv);
 
 /* ---- the probe's test entry points (banner.c) ---- */
 
-/* probe_banner_ops.open with the given hooks (NULL: the real ones). */
+/* probe_banner_ops.open without TLS (b->tls NULL); the test then sets
+ * b->take and b->dial. */
 int banner_new(const struct prober_env *env, struct banner **ret, char *why, size_t whylen);
 void banner_free(struct banner *b);
 

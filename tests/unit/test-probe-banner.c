@@ -195,12 +195,15 @@ static void choose(void)
         CHECK_STR(name, "jetdirect");
         CHECK_INT(banner_choose(&opts, 9108, &name), APP_PROBE);
         CHECK_INT(banner_choose(&opts, 0, &name), APP_NONE);
-        /* --payload-ports lets an unlisted fragile port be asked as unknown,
-         * but a port whose protocol the probe cannot speak stays silent */
-        opts.payload_ports[opts.n_payload_ports++] = 2404;
-        opts.payload_ports[opts.n_payload_ports++] = 9100;
-        CHECK_INT(banner_choose(&opts, 2404, &name), APP_NONE);
-        CHECK_INT(banner_choose(&opts, 9100, &name), APP_NONE);
+        /* --payload-ports does not make the probe send HTTP to a printer or
+         * a controller: it has nothing to say to them */
+        for (size_t i = 0; i < sizeof(fragile) / sizeof(fragile[0]); i++)
+                opts.payload_ports[opts.n_payload_ports++] = fragile[i];
+        for (size_t i = 0; i < sizeof(fragile) / sizeof(fragile[0]); i++)
+                if (banner_choose(&opts, fragile[i], &name) != APP_NONE)
+                        CHECK(!"payload to a fragile port named by --payload-ports");
+        CHECK_INT(banner_choose(&opts, 9105, &name), APP_NONE);
+        CHECK_INT(banner_choose(&opts, 22, &name), APP_SSH);
 }
 
 static void timers(void)
