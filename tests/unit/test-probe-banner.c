@@ -109,8 +109,25 @@ static int fake_dial(struct banner *b, struct banner_conv *cv, uint64_t now)
 /* A socketpair: peers[slot] is the server's end. */
 static int peers[BANNER_CONNS_MAX];
 
+static void peers_reset(void)
+{
+        for (size_t i = 0; i < BANNER_CONNS_MAX; i++)
+                peers[i] = -1;
+}
+
+/* Close the server's end of cv's socketpair. */
+static void hang_up(const struct banner *b, const struct banner_conv *cv)
+{
+        size_t i = (size_t)(cv - b->conv);
+        if (peers[i] >= 0)
+                close(peers[i]);
+        peers[i] = -1;
+}
+
 static int pair_dial(struct banner *b, struct banner_conv *cv, uint64_t now)
 {
+        if (peers[cv - b->conv] >= 0)
+                close(peers[cv - b->conv]);     /* the slot's last peer */
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
                 return -errno;
@@ -481,7 +498,7 @@ static void tls(struct banner *b, uint64_t now)
         CHECK_INT(cr->step, STEP_TLS);
         drain(pr, got, sizeof(got), &n);
         CHECK(n > 5 && got[0] == 0x16 && got[1] == 3);          /* a TLS handshake record */
-        close(pr);
+        hang_up(b, cr);
         pump(b, now);
         CHECK_INT(cr->step, STEP_FREE);
         CHECK(has("rdp.protocol=hybrid"));
@@ -490,7 +507,7 @@ static void tls(struct banner *b, uint64_t now)
         drain(pt, got, sizeof(got), &n);
         CHECK(n > 5 && got[0] == 0x16 && got[1] == 3);
         CHECK(memmem(got, n, "198.18.41.1", 11) == NULL);
-        close(pt);
+        hang_up(b, ct);
         pump(b, now);
         CHECK_INT(ct->step, STEP_FREE);
         CHECK(has("service=tcp/443 https"));
@@ -506,6 +523,7 @@ static void conversations(void)
         uint16_t cl[4];
 
         setup();
+        peers_reset();
         if (t_load_pcap(t_capture("banner-ssh-openssh.pcap"), &ssh) != 0)
                 return;
         if (t_load_pcap(t_capture("banner-http-lighttpd.pcap"), &http) != 0)
@@ -546,7 +564,7 @@ static void conversations(void)
         free(st);
         CHECK(has("ssh.software=OpenSSH_9.2p1"));
         CHECK(has("service=tcp/22 ssh SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10"));
-        close(ps);
+        hang_up(b, cs);
 
         /* HTTP: the probe's GET, lighttpd's answer to curl's GET, EOF */
         CHECK_INT(ch->step, STEP_READ);
@@ -566,7 +584,7 @@ static void conversations(void)
         CHECK(has("http.server=lighttpd/1.4.69"));
         CHECK(has("http.title=NHBN Lab Printer Status"));
         CHECK(has("service=tcp/80 http lighttpd/1.4.69"));
-        close(ph);
+        hang_up(b, ch);
 
         /* SMB: NEGOTIATE; Samba's answer; SESSION_SETUP; its CHALLENGE */
         tcp_open(b, 1, 445, now);
@@ -603,7 +621,7 @@ static void conversations(void)
         CHECK(has("smb.dialect=3.1.1"));
         CHECK(has("ntlm.netbios_computer=NHBN-SRV"));
         CHECK(has("service=tcp/445 smb SMB 3.1.1 NT 6.1.0"));
-        close(pm);
+        hang_up(b, cm);
 
         /* A listener that accepts and never answers costs one deadline:
          * unknown port, the greeting does not come, GET / goes, nothing. */
@@ -633,8 +651,8 @@ static void conversations(void)
         probe_banner_ops.run(b, now + b->conv_us, &wake);
         CHECK_INT(cu->step, STEP_FREE);
         CHECK(has("service=tcp/4444 unknown"));
-        close(pu);
-        close(pf);
+        hang_up(b, cu);
+        hang_up(b, cf);
 
         /* EOF at once (a reset or a closed listener) and a peer that says
          * half a line and stops: both end, neither hangs */
@@ -645,7 +663,7 @@ static void conversations(void)
         CHECK(ce && ct);
         if (!ce || !ct)
                 goto out;
-        close(peers[ce - b->conv]);
+        hang_up(b, ce);
         int pt = peers[ct - b->conv];
         pump(b, now);
         pump(b, now);
@@ -657,7 +675,7 @@ static void conversations(void)
         probe_banner_ops.run(b, now + b->idle_us, &wake);
         CHECK_INT(ct->step, STEP_FREE);
         CHECK(has("service=tcp/23 telnet User Acc"));
-        close(pt);
+        hang_up(b, ct);
         CHECK_INT(b->inflight, 0);
         CHECK_INT(b->n_answered, 5);
         CHECK_INT(b->n_silent, 2);
@@ -670,6 +688,68 @@ out:
         t_frames_free(&smb);
 }
 
+/* Random answers (some starting like the real thing) on every kind of
+ * port, then EOF: each conversation ends, nothing is read out of bounds
+ * (ASan in build-san), every slot comes back. */
+static void noise(void)
+{
+        static const uint16_t ports[] = { 22, 80, 443, 445, 3389, 21, 4444 };
+        static const char *const heads[] = { "", "SSH-2.0-", "HTTP/1.1 200 OK\r\n",
+                                             "\0\0\0\x50\xfeSMB", "\x03\0\0\x13\x0e\xd0" };
+        static const size_t head_len[] = { 0, 8, 17, 8, 6 };
+        static uint8_t junk[20000];
+        uint32_t x = 2463534242u;       /* xorshift32 */
+        uint64_t now = 1000 * SEC, wake;
+
+        setup();
+        peers_reset();
+        struct banner *b = new_probe(pair_dial);
+        if (!b)
+                return;
+        probe_banner_ops.hosts_done(b, now);
+        for (unsigned k = 1; k <= 40; k++) {
+                add_host(b, k, now);
+                for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+                        tcp_open(b, k, ports[i], now);
+        }
+        for (unsigned round = 0; round < 400 && (b->inflight || b->rq_head); round++) {
+                probe_banner_ops.run(b, now, &wake);
+                pump(b, now);                   /* connected, requests out */
+                for (size_t i = 0; i < BANNER_CONNS_MAX; i++) {
+                        struct banner_conv *cv = &b->conv[i];
+                        uint8_t drop[4096];
+                        size_t n;
+                        if (cv->step == STEP_FREE || peers[i] < 0)
+                                continue;
+                        drain(peers[i], drop, sizeof(drop), &n);
+                        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+                        size_t h = x % 5, len = x % sizeof(junk);
+                        for (size_t j = 0; j < len; j++) {
+                                x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+                                junk[j] = (uint8_t)x;
+                        }
+                        memcpy(junk, heads[h], head_len[h]);
+                        if (write(peers[i], junk, len) < 0)
+                                CHECK(errno == EAGAIN);
+                        if (x & 1)
+                                hang_up(b, cv);
+                }
+                pump(b, now);
+                pump(b, now);
+                now += b->idle_us;
+                probe_banner_ops.run(b, now, &wake);
+                for (size_t i = 0; i < BANNER_CONNS_MAX; i++)
+                        if (b->conv[i].step == STEP_FREE)
+                                hang_up(b, &b->conv[i]);
+        }
+        CHECK_INT(b->inflight, 0);
+        CHECK_INT(b->n_dialled, 40 * 7);
+        CHECK_INT(b->n_answered + b->n_silent, 40 * 7);
+        for (size_t i = 0; i < BANNER_CONNS_MAX; i++)
+                hang_up(b, &b->conv[i]);
+        probe_banner_ops.free(b);
+}
+
 int main(void)
 {
         choose();
@@ -677,5 +757,6 @@ int main(void)
         cleaning();
         schedule();
         conversations();
+        noise();
         return t_done();
 }
