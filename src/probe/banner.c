@@ -38,6 +38,7 @@ struct bhost {
         uint32_t rq_next;       /* run queue link: index + 1 */
         uint32_t mac_next;      /* the next host with this MAC: index + 1 */
         uint16_t n_items, next, cap_items;      /* items[next..n_items) wait */
+        uint64_t tcp_answered;  /* bit k: the TCP probe's answer on opts->ports[k] came */
         struct bitem *items;
 };
 
@@ -379,13 +380,46 @@ static uint16_t port_value(const struct obs *ob)
         return v <= 65535 ? (uint16_t)v : 0;
 }
 
+/* A TCP probe answer (tcp.open or tcp.closed) about this MAC and port:
+ * count the (host, --ports entry) pair as answered, on the first of the
+ * MAC's hosts that has not answered on that port yet. */
+static void tcp_answered(struct banner *b, const uint8_t mac[6], uint16_t port)
+{
+        const struct prober_opts *o = b->env->opts;
+        size_t k = 0;
+        while (k < o->n_ports && k < PROBER_PORTS_MAX && o->ports[k] != port)
+                k++;
+        if (k == o->n_ports || k == PROBER_PORTS_MAX)
+                return;                         /* not a port the TCP probe asks */
+        uint32_t e = b->by_mac[mac_slot(b, mac)];
+        for (unsigned i = 0; e && i < BANNER_IPS_PER_MAC; i++) {
+                struct bhost *h = &b->hosts[e - 1];
+                if (!(h->tcp_answered & (1ull << k))) {
+                        h->tcp_answered |= 1ull << k;
+                        b->tcp_pairs_answered++;
+                        return;
+                }
+                e = h->mac_next;
+        }
+}
+
 static void banner_seen(void *p, const struct obs *ob, uint64_t now)
 {
         struct banner *b = p;
-        if (ob->kind != OBS_ATTR || !ob->key || strcmp(ob->key, "tcp.open") != 0)
+        bool open;
+        if (ob->kind != OBS_ATTR || !ob->key)
+                return;
+        if (strcmp(ob->key, "tcp.open") == 0)
+                open = true;
+        else if (strcmp(ob->key, "tcp.closed") == 0)
+                open = false;
+        else
                 return;
         uint16_t port = port_value(ob);
-        if (!port || !b->mac_cap)
+        if (!port)
+                return;
+        tcp_answered(b, ob->mac, port);
+        if (!open)
                 return;
         b->last_open = now;
         const char *name;
@@ -485,8 +519,12 @@ static int banner_run(void *p, uint64_t now, uint64_t *ret_wake)
                                 wake = w;
                 }
         /* The end: the sweep is over, nothing waits or runs, and no
-         * tcp.open can still come (see BANNER_TCP_SHARE). */
+         * tcp.open can still come: every (host, port) pair of the TCP probe
+         * has answered, or its time is up (see BANNER_TCP_SHARE). */
         if (b->hosts_done && !b->rq_head && b->inflight == 0) {
+                const struct prober_opts *o = b->env->opts;
+                if (b->tcp_pairs_answered >= (uint64_t)b->n_hosts * o->n_ports)
+                        return 1;
                 uint64_t end = b->hosts_done_at + b->tcp_wait_us;
                 uint64_t quiet = b->last_open +
                                  (uint64_t)BANNER_QUIET_X * b->env->opts->timeout_ms * 1000u;

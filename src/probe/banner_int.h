@@ -54,7 +54,9 @@
 /* A greeting line (FTP, SMTP, telnet) is complete at LF or at this many bytes. */
 #define BANNER_GREET_MAX        256u
 /* The end rule: tcp.open can still come while the TCP probe sends after
- * the sweep. The probe waits, from the end of the sweep, the time the TCP
+ * the sweep. Once every (host, --ports entry) pair has had its tcp.open or
+ * tcp.closed, none can; until then the probe waits, from the end of the
+ * sweep, the time the TCP
  * probe needs (hosts x ports x (1 + retries) at --rate) times
  * BANNER_TCP_SHARE (the budget is shared with the other probes), plus its
  * timeouts; the same for one host after a host found later (passively);
@@ -170,6 +172,7 @@ struct banner {
         bool hosts_done;
         uint64_t hosts_done_at, last_open, tcp_wait_us;
         uint64_t last_host, tcp_wait_one_us;    /* a host found after the sweep */
+        uint64_t tcp_pairs_answered;    /* (host, --ports entry) pairs with tcp.open/closed */
         uint64_t connect_us, conv_us, idle_us;
         /* Replaceable for the unit test (no sockets, no engine). */
         int (*take)(struct prober_budget *b, bool host_probe, uint64_t now, uint64_t *ret_when);

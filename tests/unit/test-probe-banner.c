@@ -401,6 +401,51 @@ static void schedule(void)
         CHECK_INT(probe_banner_ops.run(b, wake, &wake), 1);
         probe_banner_ops.free(b);
 
+        /* every (host, port) pair of the TCP probe answered: no tcp.open
+         * can come any more, the probe ends without waiting */
+        setup();
+        now = 200 * SEC;
+        opts.ports[0] = 22;
+        opts.ports[1] = 8080;
+        opts.n_ports = 2;
+        opts.rate_pps = 1;      /* the fallback: 3 x 2 x 2 s x 2 + 0.4 s */
+        b = new_probe(fake_dial);
+        if (!b)
+                return;
+        add_host(b, 1, now);
+        uint8_t shared[6];
+        mac_of(2, shared);                      /* one MAC, two addresses */
+        probe_banner_ops.host(b, ip_of(2), shared, now);
+        probe_banner_ops.host(b, ip_of(3), shared, now);
+        probe_banner_ops.hosts_done(b, now);
+        struct obs closed = { .kind = OBS_ATTR, .key = "tcp.closed", .val = "22", .val_len = 2 };
+        for (unsigned k = 1; k <= 2; k++) {
+                mac_of(k, closed.mac);
+                probe_banner_ops.seen(b, &closed, now);
+                probe_banner_ops.seen(b, &closed, now);  /* the second: ip_of(3)'s */
+        }
+        CHECK_INT(b->tcp_pairs_answered, 3);
+        tcp_open(b, 1, 8080, now);
+        tcp_open(b, 2, 8080, now);
+        tcp_open(b, 2, 1234, now);              /* not asked by the TCP probe */
+        CHECK_INT(b->tcp_pairs_answered, 5);
+        CHECK_INT(b->inflight, 0);
+        probe_banner_ops.run(b, now, &wake);    /* the two 8080 conversations */
+        now += b->conv_us;
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 0);
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 0);   /* 1234 now */
+        now += b->conv_us;
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 0);
+        CHECK_INT(b->inflight, 0);
+        CHECK(wake > now);                      /* ip_of(3):8080 still to come */
+        tcp_open(b, 2, 8080, now);
+        CHECK_INT(b->tcp_pairs_answered, 6);
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 1);   /* asked already; all answered */
+        CHECK_INT(b->inflight, 0);
+        CHECK(now < 200 * SEC + banner_tcp_wait_us(&opts, 3));
+        CHECK_INT(b->n_dialled, 5);
+        probe_banner_ops.free(b);
+
         /* SNMP: one conversation per community per host, only with one */
         setup();
         b = new_probe(fake_dial);
