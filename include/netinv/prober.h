@@ -156,6 +156,8 @@ void prober_start(struct prober *pr, uint64_t now);
 void prober_host(struct prober *pr, uint32_t ip, const uint8_t mac[6], uint64_t now);
 void prober_hosts_done(struct prober *pr, uint64_t now);
 void prober_seen(struct prober *pr, const struct obs_sink *s, uint64_t now);
+/* The shared budget (for the tests). */
+struct prober_budget *prober_get_budget(struct prober *pr);
 /* 1 when every probe finished, else 0 with *ret_wake. */
 int prober_run(struct prober *pr, uint64_t now, uint64_t *ret_wake);
 size_t prober_pollfds(struct prober *pr, struct pollfd *fds, size_t cap);
