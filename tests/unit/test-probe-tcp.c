@@ -191,7 +191,7 @@ static void answer(struct prober *pr, const uint8_t mac[6], const char *key, con
 
 static void test_engine(struct prober_env *env)
 {
-        bool enabled[PROBE_N] = { [PROBE_TCP] = true };
+        bool enabled[PROBER_N] = { [PROBER_TCP] = true };
         struct prober *pr = NULL;
         struct sent s = { .n = 0 };
         char why[256] = "";
