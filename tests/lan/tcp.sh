@@ -20,6 +20,10 @@
 #             per SYN-ACK and nothing broke: exit 0, the scan ended in a few seconds
 #   retry     h3 cannot route what port 23 sends (an ip rule: its RST+ACK is never sent): that pair (and only it) gets
 #             1 + --retries SYNs
+#   ENOBUFS   the scanner's lan0 behind a tiny tbf queue, ports 1-63 and 80 (64, the most
+#             --ports takes), no retries: sends
+#             fail with ENOBUFS (the qdisc drops), the probe backs off and sends the same SYN
+#             later, so every one of the 192 pairs is still answered, and the scan exits 0
 # The trap kills what was started and deletes every tcp-* namespace, also on failure.
 set -u
 
@@ -91,6 +95,8 @@ chk() {
         if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
 }
 
+PORTS=22,23,80
+RETRIES=1
 # run NAME: one scan with tcpdump around it; out in $TMP/NAME.json, wire in $TMP/NAME.pcap.
 run() {
         local name=$1 td
@@ -100,7 +106,7 @@ run() {
         sleep 1
         local t0
         t0=$(date +%s.%N)
-        in_ns scan "$NETINV_BIN" scan lan0 --probes arp,tcp --ports 22,23,80 --retries 1 \
+        in_ns scan "$NETINV_BIN" scan lan0 --probes arp,tcp --ports "$PORTS" --retries "$RETRIES" \
                 --timeout 300 --oui none -f json -o "$TMP/$name.json" 2>"$TMP/$name.err"
         RC=$?
         ELAPSED=$(python3 -c "import time; print(round(time.time() - $t0, 2))")
@@ -210,6 +216,32 @@ print("retried", sorted(k for k, v in pairs.items() if v > 1), "total", sum(pair
 EOP
 cat "$TMP/retry.check"
 chk "only h3:23 retried, once (10 SYNs)" "grep -q 'retried \\[(13, 23)\\] total 10' '$TMP/retry.check'"
+in_ns h3 ip rule del ipproto tcp sport 23 prohibit
+
+# ENOBUFS: ~170 SYNs/s get through a 100 kbit/s bucket with a queue of ~16 frames; the
+# probe is offered 4000/s.
+in_ns scan tc qdisc add dev lan0 root tbf rate 100kbit burst 1600 limit 1200
+PORTS=1-63,80
+RETRIES=0
+run enobufs
+drops=$(in_ns scan tc -s qdisc show dev lan0 | sed -n 's/.*dropped \([0-9]*\).*/\1/p' | head -1)
+in_ns scan tc qdisc del dev lan0 root
+chk "ENOBUFS: scan exits 0 (got $RC, ${ELAPSED} s)" "[[ $RC -eq 0 ]]"
+chk "ENOBUFS: the queue refused ${drops:-?} frames" "[[ ${drops:-0} -gt 0 ]]"
+python3 - "$TMP/enobufs.json" >"$TMP/enobufs.check" <<'EOP'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for d in doc["devices"]:
+    o = [x for x in d["observations"] if x["key"] in ("tcp.open", "tcp.closed")]
+    if o:
+        print(d["mac"], len({x["value"] for x in o}),
+              sorted(int(x["value"]) for x in o if x["key"] == "tcp.open"))
+EOP
+cat "$TMP/enobufs.check"
+chk "ENOBUFS: every pair answered all the same (64 ports x 3 hosts)" \
+        "grep -qx '02:4e:54:00:00:11 64 \[22, 80\]' '$TMP/enobufs.check' &&
+         grep -qx '02:4e:54:00:00:12 64 \[80\]' '$TMP/enobufs.check' &&
+         grep -qx '02:4e:54:00:00:13 64 \[\]' '$TMP/enobufs.check'"
 
 echo "lan-tcp: $fail failed"
 [[ $fail -eq 0 ]]
