@@ -11,6 +11,7 @@
 # what went out and came back.
 #
 # Checks:
+#   dry-run   the plan counts hosts x ports x (1 + retries) SYNs
 #   found     tcp.open 22 and 80 on h1, 80 on h2; tcp.closed for the rest; no tcp.open that
 #             is not listening; services[] lists them; ip.ttl 64 / 128; h1's tcp.syn_ack is
 #             the Linux shape rule syn-linux matches
@@ -113,6 +114,11 @@ run() {
         sleep 1
         kill "$td"; wait "$td" 2>/dev/null
 }
+
+# --dry-run: 253 addresses x (1 ARP + 3 ports) x (1 + 1 retry) packets at most, none sent.
+in_ns scan "$NETINV_BIN" scan lan0 --probes arp,tcp --ports 22,23,80 --retries 1 --dry-run \
+        >"$TMP/plan" 2>&1
+chk "dry-run: at most 2024 packets" "grep -q '^packets  *at most 2024' '$TMP/plan'"
 
 run plain
 chk "scan exits 0 (got $RC; $(head -c 300 "$TMP/plain.err"))" "[[ $RC -eq 0 ]]"
