@@ -11,8 +11,13 @@
  * SYN-ACKs it has no socket for (no ACK flag) -- is ignored after reading
  * 14 bytes.
  *
- * Observations are about the Ethernet source (ctx->src_mac). The caller
- * (demux.c) has filled ctx->ip_version and ctx->ip_ttl.
+ * Observations are about the Ethernet source (ctx->src_mac), so only
+ * segments that did not cross a router count: a router decrements the TTL
+ * (hop limit) and puts its own MAC on what it forwards, so a SYN-ACK from
+ * a server on the Internet would otherwise make the LAN's gateway look like
+ * that server. A segment from a station on the link still carries its
+ * stack's initial TTL, and stacks use a few (on_link_ttl); anything else is
+ * ignored. The caller (demux.c) has filled ctx->ip_version and ip_ttl.
  */
 #include "netinv/dissect.h"
 
@@ -95,6 +100,16 @@ static enum dissect_res walk_options(struct cursor *o, struct layout *l, uint16_
         return DISSECT_OK;
 }
 
+/* Initial TTLs / hop limits of the stacks seen on LANs: 64 (Linux, BSD,
+ * macOS, iOS, Android), 128 (Windows), 255 (Cisco IOS, Solaris, much
+ * network gear), 32 (Windows 9x), 60 and 30 (old embedded and print
+ * servers). Every router on the path takes at least one off (RFC 791
+ * §3.2, RFC 8200 §3), so no forwarded segment keeps one of these. */
+static bool on_link_ttl(uint8_t ttl)
+{
+        return ttl == 64 || ttl == 128 || ttl == 255 || ttl == 32 || ttl == 60 || ttl == 30;
+}
+
 static void emit_u(struct obs_sink *s, const uint8_t mac[6], const char *key, unsigned v)
 {
         char buf[12];
@@ -116,7 +131,8 @@ enum dissect_res dissect_tcp(struct cursor *c, const struct frame_ctx *ctx, stru
         bool rst_ack = (flags & (TCP_FL_SYN | TCP_FL_ACK | TCP_FL_RST)) == (TCP_FL_RST | TCP_FL_ACK);
         if (!syn_ack && !(rst_ack && seq == 0))
                 return DISSECT_IGNORED;
-        if (!mac_is_unicast(ctx->src_mac) || (ctx->ip_version != 4 && ctx->ip_version != 6))
+        if (!mac_is_unicast(ctx->src_mac) || (ctx->ip_version != 4 && ctx->ip_version != 6) ||
+            !on_link_ttl(ctx->ip_ttl))
                 return DISSECT_IGNORED;
         uint16_t win = cur_be16(c);
         cur_skip(c, 4);                         /* checksum, urgent pointer */

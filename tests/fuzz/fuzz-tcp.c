@@ -4,8 +4,8 @@
  * The input is the TCP segment (corpus/tcp: SYN-ACKs and RST+ACKs cut from
  * tcp-linux.pcap, tcp-ttl128.pcap and tcp-nmap.pcap, plus hand variants).
  * The last input byte, when there are more than 20, picks the IP version
- * (low bit) and is also the TTL, so both families and every TTL are
- * reached. The output is checked: a known verdict, a consistent cursor and
+ * (low bit) and the TTL from a table of initial TTLs (kept) and forwarded
+ * ones (ignored), so both families and both paths are reached. The output is checked: a known verdict, a consistent cursor and
  * sink, observations only from PROTO_TCP about the sender, values short and
  * NUL-terminated, and a syn_ack only with an open port.
  */
@@ -32,8 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ctx.ip_ttl = 64;
         ctx.ip_proto = IPPROTO_NUM_TCP;
         if (size > 20) {
+                static const uint8_t ttls[8] = { 64, 128, 255, 32, 60, 30, 63, 127 };
                 ctx.ip_version = (data[size - 1] & 1) ? 6 : 4;
-                ctx.ip_ttl = data[size - 1];
+                ctx.ip_ttl = ttls[(data[size - 1] >> 1) & 7];
         }
 
         cur_init(&c, data, size);
@@ -61,5 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (shape && (!open || r != DISSECT_OK))
                 abort();
+        if (sink.n && (ctx.ip_ttl == 63 || ctx.ip_ttl == 127))
+                abort();                /* forwarded: about the router, not the sender */
         return 0;
 }

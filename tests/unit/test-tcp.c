@@ -12,7 +12,8 @@
  * Hand-built: data offset below 5 and beyond the segment, option lengths 0,
  * 1 and overrunning, EOL and unknown kinds, RST+ACK with a non-zero
  * sequence (not an answer to a SYN), plain SYN/ACK/RST ignored, a
- * multicast source, port 0.
+ * multicast source, port 0, TTLs that crossed a router (ignored) and the
+ * initial TTLs (kept).
  */
 #include <stdlib.h>
 
@@ -275,6 +276,25 @@ static void test_hand(void)
         CHECK(t_find(&s, OBS_ATTR, "ip.ttl", "255") != NULL);
         CHECK(t_find(&s, OBS_ATTR, "tcp.syn_ack", "ttl=255,win=29200,mss=0,opts=") != NULL);
         CHECK_INT(t_sweep(LINK_ETHERNET, f, n), 0);
+
+        /* A SYN-ACK (or RST+ACK) that crossed a router: its TTL is not an
+         * initial one, and its Ethernet source is the router. Ignored. */
+        static const uint8_t routed[] = { 63, 127, 254, 52, 1, 0, 200 };
+        for (size_t i = 0; i < sizeof(routed); i++) {
+                n = frame4(f, routed[i], bare, sizeof(bare));
+                CHECK_INT(t_dissect(f, n, &s), DISSECT_IGNORED);
+                CHECK_INT(s.n, 0);
+                n = frame4(f, routed[i], rstack, sizeof(rstack));
+                CHECK_INT(t_dissect(f, n, &s), DISSECT_IGNORED);
+                CHECK_INT(s.n, 0);
+        }
+        static const uint8_t initial[] = { 30, 32, 60, 64, 128, 255 };
+        for (size_t i = 0; i < sizeof(initial); i++) {
+                n = frame4(f, initial[i], bare, sizeof(bare));
+                CHECK_INT(t_dissect(f, n, &s), DISSECT_OK);
+                CHECK_INT(s.n, 3);
+        }
+        n = frame4(f, 255, bare, sizeof(bare));
 
         /* A multicast Ethernet source names no device. */
         f[6] = 0x01;
