@@ -141,7 +141,7 @@ enum dissect_res dissect_tcp(struct cursor *c, const struct frame_ctx *ctx, stru
         if ((size_t)doff * 4 < TCP_HDR_MIN)
                 return DISSECT_MALFORMED;
         if (sport == 0)
-                return DISSECT_MALFORMED;       /* RFC 9293 §3.1: port 0 is not a port */
+                return DISSECT_MALFORMED;       /* port 0 is reserved (IANA): no stack answers from it */
 
         if (rst_ack) {
                 emit_u(s, ctx->src_mac, "tcp.closed", sport);
