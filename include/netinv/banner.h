@@ -135,6 +135,16 @@ ssize_t nbns_node_status_request(uint8_t *buf, size_t cap, uint16_t txid);
 ssize_t ssdp_msearch_request(uint8_t *buf, size_t cap, unsigned mx, const char *st,
                              const char *user_agent);
 
+/* An SSDP LOCATION (UDA 2.0 §1.3.3, `len` bytes, not NUL-terminated) that
+ * the ssdp probe may fetch: "http://" (any case), a dotted-quad IPv4 host
+ * (no name, no user info, no IPv6 literal), an optional port (1..65535,
+ * default 80) and a path of printable ASCII without blanks. On success the
+ * address (host order) and port, and the URL rebuilt as
+ * "http://a.b.c.d:port/path" in url (NUL-terminated). 0, -EINVAL, or
+ * -ENOSPC when the URL does not fit in cap. */
+int ssdp_location_url(const char *loc, size_t len, uint32_t *ret_ip, uint16_t *ret_port,
+                      char *url, size_t cap);
+
 /* Caps the builders and parsers share. */
 #define SMB2_NETNAME_MAX        255u    /* a DNS name or an address literal */
 #define SNMP_COMMUNITY_MAX      255u
