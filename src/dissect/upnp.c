@@ -93,7 +93,6 @@ struct scan {
         struct obs_sink *s;
         struct level stack[UPNP_DEPTH_MAX];
         size_t depth;           /* open elements, including those beyond the stack */
-        bool have_root_device;
         unsigned embedded;      /* embedded deviceTypes observed */
         /* the field being collected (top of the stack is K_FIELD) */
         const char *key;
@@ -163,31 +162,35 @@ static int hex_digit(uint8_t b)
         return -1;
 }
 
-/* The reference between '&' and ';' (its bytes in ref): true and decoded
- * into the value when it is a known entity or a character reference. */
+/* The reference between '&' and ';' (the window of ref, at most
+ * ENTITY_MAX bytes): true and decoded into the value when it is one of the
+ * five predefined entities (XML 1.0 §4.6) or a character reference (§4.1). */
 static bool put_reference(struct scan *sc, struct cursor ref)
 {
         static const struct { const char *name; uint8_t ch; } named[] = {
                 { "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "apos", '\'' }, { "quot", '"' },
         };
-        size_t n = cur_left(&ref);
-        const uint8_t *p = cur_view(&ref, n);
-        if (!p || n == 0)
-                return false;
-        for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-                if (n == strlen(named[i].name) && memcmp(p, named[i].name, n) == 0) {
+        uint8_t b;
+        for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+                size_t n = strlen(named[i].name);
+                struct cursor t = ref;
+                const uint8_t *p = cur_view(&t, n);
+                if (p && cur_left(&t) == 0 && memcmp(p, named[i].name, n) == 0) {
                         put_byte(sc, named[i].ch);
                         return true;
                 }
-        if (p[0] != '#' || n < 2)
+        }
+        if (cur_u8(&ref) != '#' || !cur_ok(&ref) || cur_left(&ref) == 0)
                 return false;
-        bool hex = p[1] == 'x';
-        size_t i = hex ? 2 : 1;
+        bool hex = cur_peek_u8(&ref, 0, &b) && b == 'x';
+        if (hex)
+                cur_skip(&ref, 1);
+        if (cur_left(&ref) == 0)
+                return false;
         uint32_t cp = 0;
-        if (i == n)
-                return false;
-        for (; i < n; i++) {    /* n <= ENTITY_MAX: bounded */
-                int d = hex ? hex_digit(p[i]) : (p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : -1);
+        while (cur_ok(&ref) && cur_left(&ref) > 0) {    /* each pass reads a byte */
+                b = cur_u8(&ref);
+                int d = hex ? hex_digit(b) : (b >= '0' && b <= '9' ? b - '0' : -1);
                 if (d < 0)
                         return false;
                 cp = cp * (hex ? 16u : 10u) + (uint32_t)d;
@@ -297,7 +300,7 @@ static enum kind classify(struct scan *sc, const uint8_t *name, size_t len, cons
                 return K_OTHER;
         switch (parent) {
         case K_ROOT:
-                if (!sc->have_root_device && name_is(name, len, "device"))
+                if (name_is(name, len, "device"))
                         return K_DEVICE;
                 break;
         case K_DEVICE:
@@ -334,8 +337,8 @@ static enum step start_tag(struct scan *sc)
         struct cursor *c = &sc->c;
         size_t n = 0;
         uint8_t b = 0;
-        /* the name: up to a blank, '/' or '>' */
-        while (cur_peek_u8(c, n, &b) && !is_xml_space(b) && b != '/' && b != '>')
+        /* the name: up to a blank, '/' or '>'; each pass looks one further */
+        while (cur_ok(c) && cur_peek_u8(c, n, &b) && !is_xml_space(b) && b != '/' && b != '>')
                 n++;
         if (!cur_peek_u8(c, n, &b))
                 return STEP_CUT;
@@ -344,9 +347,8 @@ static enum step start_tag(struct scan *sc)
         const uint8_t *name = cur_view(c, n);
         /* attributes up to '>', quoted values may hold '>' (XML 1.0 §3.1) */
         uint8_t quote = 0, last = 0;
-        for (;;) {                      /* each pass reads a byte */
-                if (!cur_ok(c) || cur_left(c) == 0)
-                        return STEP_CUT;
+        bool closed = false;
+        while (!closed && cur_ok(c) && cur_left(c) > 0) {       /* each pass reads a byte */
                 b = cur_u8(c);
                 if (quote) {
                         if (b == quote)
@@ -354,11 +356,14 @@ static enum step start_tag(struct scan *sc)
                 } else if (b == '"' || b == '\'') {
                         quote = b;
                 } else if (b == '>') {
+                        closed = true;
                         break;
                 }
                 if (!is_xml_space(b))
                         last = b;
         }
+        if (!closed)
+                return STEP_CUT;
         if (sc->depth == 0 && !name_is(name, n, "root"))
                 return STEP_NOT_UPNP;
         if (last == '/')                /* <empty/>: nothing to collect */
@@ -406,8 +411,7 @@ static enum step end_tag(struct scan *sc)
                 field_done(sc);
                 return STEP_ON;
         case K_DEVICE:
-                sc->have_root_device = true;
-                return STEP_DONE;
+                return STEP_DONE;       /* the rest is not looked at */
         case K_ROOT:
                 return STEP_BAD;        /* a <root> without a <device> (UDA 2.0 §2.3) */
         default:
@@ -470,9 +474,8 @@ enum dissect_res parse_upnp(struct cursor *c, const struct frame_ctx *ctx, struc
                 size_t n = lt < 0 ? cur_left(&sc.c) : (size_t)lt;
                 struct cursor text = cur_sub(&sc.c, n);
                 if (sc.depth == 0) {
-                        uint8_t b;
-                        for (size_t i = 0; i < n; i++)          /* only blanks outside <root> */
-                                if (cur_peek_u8(&text, i, &b) && !is_xml_space(b))
+                        while (cur_ok(&text) && cur_left(&text) > 0)    /* only blanks outside <root> */
+                                if (!is_xml_space(cur_u8(&text)))
                                         return DISSECT_IGNORED;
                 } else if (sc.depth <= UPNP_DEPTH_MAX && sc.stack[sc.depth - 1].kind == K_FIELD) {
                         put_text(&sc, text);
