@@ -70,6 +70,9 @@
 #define UPNP_FETCH_PER_DEVICE   4u      /* a NAS or TV has 1-3 root devices */
 #define UPNP_FETCH_MAX          256u
 #define UPNP_PARALLEL           8u
+/* No transfer starts later than this after the first one: 256 peers that
+ * accept and never answer cost 13 s, not 256 × 3 s / UPNP_PARALLEL. */
+#define UPNP_FETCH_PHASE_US     10000000u
 #define UPNP_SOCKS_MAX          32u     /* sockets curl holds: one per transfer */
 #define UPNP_URL_MAX            512u
 /* (MAC, IPv4) pairs remembered; more only on a /16 full of aliases. */
@@ -109,6 +112,7 @@ struct ssdp {
         size_t n_pairs, pairs_cap;
         struct fetch *fetches;          /* UPNP_FETCH_MAX, n_fetches used */
         size_t n_fetches, next_queued, running;
+        uint64_t fetch_deadline;        /* 0 until the first transfer starts */
         CURLM *multi;
         bool curl_global;
         struct sock socks[UPNP_SOCKS_MAX];
@@ -571,6 +575,8 @@ static int ssdp_run(void *v, uint64_t now, uint64_t *ret_wake)
                 curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
                 reap(p);
         }
+        if (p->fetch_deadline && now >= p->fetch_deadline)
+                p->next_queued = p->n_fetches;  /* too late: the rest is dropped */
         while (p->next_queued < p->n_fetches && p->running < UPNP_PARALLEL) {
                 struct fetch *f = &p->fetches[p->next_queued];
                 if (!prober_take(p->env->budget, true, now, &when)) {
@@ -579,6 +585,8 @@ static int ssdp_run(void *v, uint64_t now, uint64_t *ret_wake)
                         break;
                 }
                 p->next_queued++;
+                if (!p->fetch_deadline)
+                        p->fetch_deadline = now + UPNP_FETCH_PHASE_US;
                 start_fetch(p, f);
         }
         if (!p->sends_left && now >= p->wait_end && p->next_queued == p->n_fetches &&
