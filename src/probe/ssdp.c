@@ -57,8 +57,8 @@
  * MX only spreads the same answers over a longer scan. */
 #define SSDP_MX         1u
 #define SSDP_MX_MAX     5u
-/* UDA 1.1 §1.1.2 (Discovery, "TTL"): SHOULD default to 2 (UDA 1.0 said 4);
- * the answers we want are on our own link anyway. */
+/* UDA 1.1 §1 (Discovery, the TTL of multicast messages): SHOULD default
+ * to 2 (UDA 1.0 §1 said 4); the answers we want are on our own link. */
 #define SSDP_TTL        2
 #define SSDP_ST_ALL     "ssdp:all"
 /* Between two M-SEARCHes at least this long (µs), or --timeout. */
