@@ -317,6 +317,8 @@ static void fetched(struct ssdp *p, struct fetch *f, long code)
         /* "tcp/<port> upnp <manufacturer> <modelName>" */
         const struct obs *man = NULL, *model = NULL;
         for (size_t i = 0; i < s->n; i++) {
+                if (s->obs[i].kind != OBS_ATTR)
+                        continue;
                 if (!man && strcmp(s->obs[i].key, "upnp.manufacturer") == 0)
                         man = &s->obs[i];
                 if (!model && strcmp(s->obs[i].key, "upnp.model_name") == 0)
@@ -427,7 +429,7 @@ static int ssdp_open(const struct prober_env *env, void **ret, char *why, size_t
         p->fetches = calloc(UPNP_FETCH_MAX, sizeof(*p->fetches));
         if (!p->fetches)
                 goto fail;
-        if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
                 snprintf(why, whylen, "libcurl initialisation failed");
                 goto fail;
         }
