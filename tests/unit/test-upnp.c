@@ -1,5 +1,6 @@
 /* test-upnp.c - parse_upnp on the device descriptions real programs serve
- * (tests/data/upnp/: minidlna 1.3.0 and miniupnpd 2.3.1, fetched by
+ * (tests/data/upnp/: minidlna 1.3.0, miniupnpd 2.3.1, gerbera 1.1.0 and
+ * gmediarender 0.1 on libupnp 1.8.4, fetched by
  * tests/captures/make/upnp-descriptions.sh), every prefix of each, and
  * hand-built edges: entities, character references, CDATA, comments,
  * processing instructions, namespace prefixes, nested embedded devices,
@@ -100,6 +101,45 @@ static void miniupnpd(void)
                 CHECK(t_val(&s, "upnp.presentation_url") == NULL);
         }
         free(b);
+}
+
+
+/* libupnp-served descriptions: one element a line, URLBase after the
+ * device, an empty presentationURL */
+static void libupnp(void)
+{
+        size_t len;
+        uint8_t *b = load("upnp/gerbera-description.xml", &len);
+        if (b) {
+                CHECK_INT(t_parse(parse_upnp, b, len, &s), DISSECT_OK);
+                CHECK_STR(t_val(&s, "upnp.device_type"),
+                          "urn:schemas-upnp-org:device:MediaServer:1");
+                CHECK_STR(t_val(&s, "upnp.manufacturer"), "Gerbera Contributors");
+                CHECK_STR(t_val(&s, "upnp.model_name"), "gerbera");
+                CHECK_STR(t_val(&s, "upnp.model_number"), "1.1.0");
+                CHECK_STR(t_val(&s, "upnp.model_description"), "Free UPnP AV MediaServer, GNU GPL");
+                CHECK_STR(t_val(&s, "upnp.presentation_url"), "http://198.18.43.11:49152/");
+                CHECK_STR(t_val(&s, "upnp.udn"), "uuid:22886a21-6e79-467f-a4b7-6601f700c931");
+                CHECK_INT(s.n, 8);
+                t_sweep_parser(parse_upnp, b, len);
+                t_seed("upnp", "gerbera", b, len);
+                free(b);
+        }
+        b = load("upnp/gmediarender-description.xml", &len);
+        if (b) {
+                CHECK_INT(t_parse(parse_upnp, b, len, &s), DISSECT_OK);
+                CHECK_STR(t_val(&s, "upnp.device_type"),
+                          "urn:schemas-upnp-org:device:MediaRenderer:1");
+                CHECK_STR(t_val(&s, "upnp.friendly_name"), "ssdp-dmr");
+                CHECK_STR(t_val(&s, "upnp.manufacturer"), "Ivo Clarysse, Henner Zeller");
+                CHECK_STR(t_val(&s, "upnp.model_name"), "gmediarender");
+                CHECK_STR(t_val(&s, "upnp.model_description"), "gmediarender 0.1");
+                CHECK(t_val(&s, "upnp.presentation_url") == NULL);     /* empty */
+                CHECK_INT(s.n, 7);
+                t_sweep_parser(parse_upnp, b, len);
+                t_seed("upnp", "gmediarender", b, len);
+                free(b);
+        }
 }
 
 #define HEAD "<?xml version=\"1.0\"?>\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">"
@@ -268,6 +308,7 @@ int main(void)
 {
         minidlna();
         miniupnpd();
+        libupnp();
         text();
         structure();
         verdicts();

@@ -10,20 +10,22 @@
 #   ssdp-mk-igd  lan0 198.18.43.1/24  miniupnpd (InternetGatewayDevice:2), port 5000
 #                wan0 198.18.43.254/32, one end of a veth pair that stays inside
 #                ssdp-mk-igd (miniupnpd wants an external interface)
+#   ssdp-mk-dms  lan0 198.18.43.11/24  gerbera (MediaServer:1), port 49152
+#   ssdp-mk-dmr  lan0 198.18.43.12/24  gmediarender (MediaRenderer:1), port 49494
 #   ssdp-mk-cp   lan0 198.18.43.100/24 the control point: python3 M-SEARCH, curl
 #
 # The control point sends one M-SEARCH (ssdp:all), reads the LOCATIONs of
 # the answers and fetches each with curl (no proxy, 64 KiB at most); the
 # bodies are saved as <program>-<path>.xml. Only 198.18.43.0/24 is used;
 # nothing is attached to the root namespace. Needs root, minidlna,
-# miniupnpd, curl, python3.
+# miniupnpd, gerbera, gmediarender, curl, python3.
 set -euo pipefail
 
 P=ssdp-mk
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../data/upnp}
 WORK=$(mktemp -d /tmp/$P.XXXXXX)
-NS=("$P-br" "$P-nas" "$P-igd" "$P-cp")
+NS=("$P-br" "$P-nas" "$P-igd" "$P-dms" "$P-dmr" "$P-cp")
 PIDS=()
 
 cleanup() {
@@ -64,6 +66,8 @@ host() { # name mac ip
 }
 host nas 00:11:32:00:43:0a 198.18.43.10
 host igd 50:c7:bf:00:43:01 198.18.43.1
+host dms 02:4e:4c:00:43:0b 198.18.43.11
+host dmr 02:4e:4c:00:43:0c 198.18.43.12
 host cp 02:4e:4c:ff:43:64 198.18.43.100
 ip -n $P-igd link add wan0 type veth peer name wanx
 ip -n $P-igd link set wanx up
@@ -108,7 +112,15 @@ ip netns exec $P-igd unshare --mount sh -c \
         "mount -t tmpfs tmpfs /var/run && exec miniupnpd -d -f $WORK/igd.conf -P $WORK/igd.pid" \
         > "$WORK/igd.log" 2>&1 &
 PIDS+=($!)
-sleep 4
+mkdir -p "$WORK/dms"
+ip netns exec $P-dms gerbera --interface lan0 --port 49152 --home "$WORK/dms" \
+        --logfile "$WORK/dms/log" > "$WORK/dms/out" 2>&1 &
+PIDS+=($!)
+ip netns exec $P-dmr gmediarender -I lan0 -p 49494 -f ssdp-dmr \
+        -u 3b6c4b0e-2f7e-4c3f-9a1e-024e4c00430c --gstout-audiosink=fakesink \
+        --logfile "$WORK/dmr.log" > "$WORK/dmr.out" 2>&1 &
+PIDS+=($!)
+sleep 5
 
 ip netns exec $P-cp timeout 10 python3 - > "$WORK/locations" <<'PY'
 import socket, time
@@ -137,12 +149,19 @@ while read -r loc; do
         case $loc in
         http://198.18.43.10:*) prog=minidlna ;;
         http://198.18.43.1:*) prog=miniupnpd ;;
+        http://198.18.43.11:*) prog=gerbera ;;
+        http://198.18.43.12:*) prog=gmediarender ;;
         *) continue ;;
         esac
         path=${loc#http://*/}
+        path=${path%%\?*}
         out="$OUT/$prog-${path//\//_}"
         ip netns exec $P-cp curl -sS --noproxy '*' --max-filesize 65536 -m 3 -o "$out" "$loc"
         echo "$loc -> $out ($(wc -c < "$out") bytes)"
 done < "$WORK/locations"
 minidlnad -V 2>/dev/null | head -1 || true
 miniupnpd --version 2>&1 | head -1 || true
+gerbera --version 2>&1 | grep -m1 -i version || true
+gmediarender --version 2>&1 | head -1 || true
+echo "--- gerbera"; tail -5 "$WORK/dms/out" "$WORK/dms/log" 2>/dev/null || true
+echo "--- gmediarender"; tail -5 "$WORK/dmr.out" 2>/dev/null || true
