@@ -11,9 +11,12 @@
  * their observations to seen(). The socket is polled only to drain it.
  *
  * Descriptions. An ssdp.location is fetched when it is http:// to an IPv4
- * literal that is an address of the very device (MAC) that sent it (from
- * host() and from OBS_IPV4 observations: dissect_ssdp observes the
- * sender's source address just before its LOCATION), that the plan allows
+ * literal that is an address of the very device (MAC) that sent it: one
+ * the sweep found it at (host()), or the source address of one of its SSDP
+ * messages (the OBS_IPV4 dissect_ssdp makes just before the LOCATION).
+ * Addresses other protocols attach to a MAC are not taken: an mDNS A
+ * record or a DHCP request names any address its sender likes, and would
+ * let a peer aim our GET at another host. It must also be one the plan allows
  * (prober_may_probe), on a port that may carry a payload
  * (prober_payload_ok). Each LOCATION once, at most UPNP_FETCH_PER_DEVICE
  * per device and UPNP_FETCH_MAX in all, UPNP_PARALLEL at a time, each
@@ -531,7 +534,7 @@ static void ssdp_seen(void *v, const struct obs *ob, uint64_t now)
 {
         struct ssdp *p = v;
         (void)now;
-        if (ob->kind == OBS_IPV4) {
+        if (ob->kind == OBS_IPV4 && ob->source == PROTO_SSDP) {
                 pair_add(p, ob->mac, (uint32_t)ob->addr[0] << 24 | (uint32_t)ob->addr[1] << 16 |
                                      (uint32_t)ob->addr[2] << 8 | ob->addr[3]);
         } else if (ob->kind == OBS_ATTR && ob->source == PROTO_SSDP &&

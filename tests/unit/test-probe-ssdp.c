@@ -235,6 +235,10 @@ static void fetch(void)
         obs_ipv4(&in, liar, PROTO_SSDP, (uint8_t[4]){ 127, 0, 0, 3 });
         add_loc(&in, liar, "127.0.0.1", port, "/desc.xml");
         add_loc(&in, liar, "127.0.0.2", port2, "/desc.xml");
+        /* ... nor when it claims that address through another protocol
+         * (an mDNS A record names any address its sender likes) */
+        obs_ipv4(&in, liar, PROTO_MDNS, (uint8_t[4]){ 127, 0, 0, 2 });
+        add_loc(&in, liar, "127.0.0.2", port2, "/other.xml");
         prober_seen(pr, &in, now);
         prober_hosts_done(pr, now);
         uint64_t end = now + 10000000u;
