@@ -7,7 +7,8 @@
  *  - the probe in the engine, fetching from HTTP servers this test runs on
  *    loopback (a forked child; nothing leaves the host): a description is
  *    fetched and emitted with its service line; a LOCATION naming another
- *    address than the sender's is not fetched (that server sees no
+ *    address than the sender's is not fetched, not even when the sender
+ *    claimed that address in an mDNS record (that server sees no
  *    connection); a body over 64 KiB is cut and what came is parsed; an
  *    error status is not parsed; each LOCATION is fetched once.
  */
