@@ -216,7 +216,7 @@ static void fetch(void)
         struct probe_iface ifc = { .name = "lo" };     /* no IPv4 net: no M-SEARCH */
         struct prober_opts opts = { .rate_pps = 1000, .retries = 1, .timeout_ms = 200 };
         struct prober_env env = { .ifc = &ifc, .plan = &plan, .opts = &opts, .emit = on_emit };
-        bool enabled[PROBE_N] = { [PROBE_SSDP] = true };
+        bool enabled[PROBER_N] = { [PROBER_SSDP] = true };
         struct prober *pr;
         char why[256];
         CHECK_INT(prober_open(&env, enabled, &pr, why, sizeof(why)), 0);
