@@ -11,12 +11,13 @@
  * their observations to seen(). The socket is polled only to drain it.
  *
  * Descriptions. An ssdp.location is fetched when it is http:// to an IPv4
- * literal that is an address of the very device (MAC) that sent it: one
- * the sweep found it at (host()), or the source address of one of its SSDP
- * messages (the OBS_IPV4 dissect_ssdp makes just before the LOCATION).
- * Addresses other protocols attach to a MAC are not taken: an mDNS A
- * record or a DHCP request names any address its sender likes, and would
- * let a peer aim our GET at another host. It must also be one the plan allows
+ * literal that is the source address of an SSDP message of the very
+ * device (MAC) that sent it (the OBS_IPV4 dissect_ssdp makes just before
+ * the LOCATION): prober.h's "the address that named it". Addresses other
+ * protocols attach to a MAC are not taken (nor host(), which the scan
+ * calls for them too): an mDNS A record or a DHCP request names any
+ * address its sender likes, and would let a peer aim our GET at another
+ * host. The address must also be one the plan allows
  * (prober_may_probe), on a port that may carry a payload
  * (prober_payload_ok). Each LOCATION once, at most UPNP_FETCH_PER_DEVICE
  * per device and UPNP_FETCH_MAX in all, UPNP_PARALLEL at a time, each
@@ -78,8 +79,8 @@
 #define UPNP_FETCH_PHASE_US     10000000u
 #define UPNP_SOCKS_MAX          32u     /* sockets curl holds: one per transfer */
 #define UPNP_URL_MAX            512u
-/* (MAC, IPv4) pairs remembered; more only on a /16 full of aliases. */
-#define SSDP_PAIRS_MAX          (1u << 17)
+/* (MAC, SSDP source address) pairs remembered; a LAN has a few hundred. */
+#define SSDP_PAIRS_MAX          4096u
 #define SSDP_DRAIN_MAX          64u     /* datagrams dropped per ready() */
 
 struct pair {
@@ -503,12 +504,6 @@ static void ssdp_start(void *v, uint64_t now)
         p->wait_end = now;
 }
 
-static void ssdp_host(void *v, uint32_t ip, const uint8_t mac[6], uint64_t now)
-{
-        (void)now;
-        pair_add(v, mac, ip);
-}
-
 /* A LOCATION from mac: queue it when it passes every check. */
 static void consider(struct ssdp *p, const uint8_t mac[6], const char *loc, size_t len)
 {
@@ -657,7 +652,6 @@ const struct probe_ops probe_ssdp_ops = {
         .open = ssdp_open,
         .free = ssdp_free,
         .start = ssdp_start,
-        .host = ssdp_host,
         .seen = ssdp_seen,
         .run = ssdp_run,
         .pollfds = ssdp_pollfds,

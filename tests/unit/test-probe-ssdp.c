@@ -240,6 +240,9 @@ static void fetch(void)
          * (an mDNS A record names any address its sender likes) */
         obs_ipv4(&in, liar, PROTO_MDNS, (uint8_t[4]){ 127, 0, 0, 2 });
         add_loc(&in, liar, "127.0.0.2", port2, "/other.xml");
+        /* (the scan announces such an address to the probes as a host) */
+        prober_host(pr, 0x7f000002u, liar, now);
+        add_loc(&in, liar, "127.0.0.2", port2, "/host.xml");
         prober_seen(pr, &in, now);
         prober_hosts_done(pr, now);
         uint64_t end = now + 10000000u;
