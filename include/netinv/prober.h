@@ -139,6 +139,22 @@ static inline void prober_emit(const struct prober_env *env, const struct obs_si
         env->emit(env->emit_user, s, ts_usec);
 }
 
+/* ---- for the tests of the tcp probe (src/probe/tcp.c) ---- */
+
+/* Every field of the SYN the tcp probe sends that varies. */
+struct tcp_syn {
+        uint8_t src_mac[6], dst_mac[6];
+        uint32_t src_ip, dst_ip;        /* host order */
+        uint16_t sport, dport;
+        uint32_t isn;                   /* sequence number */
+        uint32_t tsval;                 /* timestamp option value (RFC 7323) */
+        uint16_t ip_id;
+};
+/* Build that SYN with the libnet handle of an open tcp probe (p from
+ * probe_tcp_ops.open) into buf: the exact bytes that go on the wire.
+ * The length, or -errno (-ENOSPC: buf too small). */
+int probe_tcp_frame(void *p, const struct tcp_syn *syn, uint8_t *buf, size_t cap);
+
 /* ---- for the scan ---- */
 
 struct prober;
@@ -156,6 +172,8 @@ void prober_start(struct prober *pr, uint64_t now);
 void prober_host(struct prober *pr, uint32_t ip, const uint8_t mac[6], uint64_t now);
 void prober_hosts_done(struct prober *pr, uint64_t now);
 void prober_seen(struct prober *pr, const struct obs_sink *s, uint64_t now);
+/* The shared budget (for the tests). */
+struct prober_budget *prober_get_budget(struct prober *pr);
 /* 1 when every probe finished, else 0 with *ret_wake. */
 int prober_run(struct prober *pr, uint64_t now, uint64_t *ret_wake);
 size_t prober_pollfds(struct prober *pr, struct pollfd *fds, size_t cap);

@@ -144,6 +144,8 @@ static void usage(FILE *f)
               "      --passive          only listen: send nothing\n"
               "      --no-arp           no ARP sweep (the other probes ask the hosts found\n"
               "                         passively)\n"
+              "      --probes LIST      only these: arp, ndp (IPv6), mdns, ssdp, nbns, tcp, and\n"
+              "                         ssh, http, smb, rdp, snmp (banners); all; none\n"
               "      --no-ipv6          no ICMPv6 echo to all nodes (ff02::1)\n"
               "      --no-mdns          no DNS-SD browse over mDNS\n"
               "      --no-ssdp          no SSDP M-SEARCH, no UPnP descriptions\n"
@@ -205,6 +207,23 @@ static void scan_defaults(struct scan_opts *o)
         prober_parse_ports(PROBER_PORTS_DEFAULT, o->probes.ports, PROBER_PORTS_MAX, &o->probes.n_ports);
 }
 
+/* The probes named by the "probes" key or --probes (netinv.conf(5)):
+ * ndp is the IPv6 probe, upnp goes with ssdp, and the banner probe runs when
+ * any of ssh, http, smb, rdp or snmp is named. */
+static void set_probes(struct scan_opts *o, uint32_t bits)
+{
+#define ON(p) (bits & (1u << (p)))
+        o->no_arp = !ON(PROBE_ARP);
+        o->no_probe[PROBER_IPV6] = !ON(PROBE_NDP);
+        o->no_probe[PROBER_MDNS] = !ON(PROBE_MDNS);
+        o->no_probe[PROBER_SSDP] = !ON(PROBE_SSDP) && !ON(PROBE_UPNP);
+        o->no_probe[PROBER_NBNS] = !ON(PROBE_NBNS);
+        o->no_probe[PROBER_TCP] = !ON(PROBE_TCP);
+        o->no_probe[PROBER_BANNER] = !ON(PROBE_SSH) && !ON(PROBE_HTTP) && !ON(PROBE_SMB) &&
+                                     !ON(PROBE_RDP) && !ON(PROBE_SNMP);
+#undef ON
+}
+
 /* The configuration file (netinv.conf(5)): /etc/netinv/netinv.conf when it
  * exists, or --config FILE. What it sets becomes the scan's defaults; the
  * command line, parsed after it, overrides. 0 or an exit code. */
@@ -244,18 +263,8 @@ static int scan_config(int argc, char **argv, struct config *cfg, struct scan_op
                                 .prefix = cfg->exclude[i].prefix };
         if (SET(CK_PASSIVE))
                 o->passive = cfg->passive;
-        if (SET(CK_PROBES)) {
-#define ON(p) (cfg->probes & (1u << (p)))
-                o->no_arp = !ON(PROBE_ARP);
-                o->no_probe[PROBER_IPV6] = !ON(PROBE_NDP);
-                o->no_probe[PROBER_MDNS] = !ON(PROBE_MDNS);
-                o->no_probe[PROBER_SSDP] = !ON(PROBE_SSDP) && !ON(PROBE_UPNP);
-                o->no_probe[PROBER_NBNS] = !ON(PROBE_NBNS);
-                o->no_probe[PROBER_TCP] = !ON(PROBE_TCP);
-                o->no_probe[PROBER_BANNER] = !ON(PROBE_SSH) && !ON(PROBE_HTTP) && !ON(PROBE_SMB) &&
-                                             !ON(PROBE_RDP) && !ON(PROBE_SNMP);
-#undef ON
-        }
+        if (SET(CK_PROBES))
+                set_probes(o, cfg->probes);
         if (SET(CK_PORTS) && cfg->n_ports) {
                 size_t n = 0;
                 for (size_t i = 0; i < cfg->n_ports; i++)
@@ -335,7 +344,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                OPT_NOARP, OPT_RANGE, OPT_EXCLUDE, OPT_FORCE, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
                OPT_DRYRUN, OPT_STATEDIR, OPT_FORGET, OPT_STALE, OPT_SITE, OPT_ASOF,
                OPT_FAILEOL, OPT_NOIDENT, OPT_PUSH, OPT_PUSHFMT, OPT_TOKEN, OPT_CA, OPT_SPOOL,
-               OPT_PORTS, OPT_PAYLOAD, OPT_COMMUNITY,
+               OPT_PORTS, OPT_PAYLOAD, OPT_COMMUNITY, OPT_PROBES,
                OPT_NO_PROBE /* + enum probe_id: keep last */ };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
@@ -357,6 +366,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 { "no-tcp", no_argument, NULL, OPT_NO_PROBE + PROBER_TCP },
                 { "no-banner", no_argument, NULL, OPT_NO_PROBE + PROBER_BANNER },
                 { "ports", required_argument, NULL, OPT_PORTS },
+                { "probes", required_argument, NULL, OPT_PROBES },
                 { "payload-ports", required_argument, NULL, OPT_PAYLOAD },
                 { "snmp-community", required_argument, NULL, OPT_COMMUNITY },
                 { "range", required_argument, NULL, OPT_RANGE },
@@ -431,6 +441,19 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                                 return cmd_usage_error("%s '%s': want ports 1-65535 such as 22,80,8000-8010 "
                                                        "(at most %u)", c == OPT_PORTS ? "--ports" :
                                                        "--payload-ports", optarg, PROBER_PORTS_MAX);
+                        break;
+                }
+                case OPT_PROBES: {
+                        char err[256];
+                        struct config *cf = calloc(1, sizeof(*cf));
+                        if (!cf)
+                                return cmd_usage_error("out of memory");
+                        int r = config_set(cf, CK_PROBES, optarg, err, sizeof(err));
+                        uint32_t bits = cf->probes;
+                        free(cf);
+                        if (r < 0)
+                                return cmd_usage_error("--probes '%s': %s", optarg, err);
+                        set_probes(o, bits);
                         break;
                 }
                 case OPT_COMMUNITY:

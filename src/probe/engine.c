@@ -90,38 +90,45 @@ bool prober_payload_ok(const struct prober_opts *o, uint16_t port)
 
 int prober_parse_ports(const char *s, uint16_t *ports, size_t cap, size_t *ret_n)
 {
+        uint16_t tmp[PROBER_PORTS_MAX];
         size_t n = 0;
         const char *p = s;
-        if (!*p)
-                return -EINVAL;
-        while (*p) {
+        if (cap > PROBER_PORTS_MAX)
+                cap = PROBER_PORTS_MAX;
+        do {
                 char *end;
-                unsigned long a = strtoul(p, &end, 10), b;
-                if (end == p || a == 0 || a > 65535)
+                unsigned long a, b;
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                a = strtoul(p, &end, 10);
+                if (a == 0 || a > 65535)
                         return -EINVAL;
                 b = a;
                 p = end;
                 if (*p == '-') {
+                        if (p[1] < '0' || p[1] > '9')
+                                return -EINVAL;
                         b = strtoul(p + 1, &end, 10);
-                        if (end == p + 1 || b < a || b > 65535)
+                        if (b < a || b > 65535)
                                 return -EINVAL;
                         p = end;
                 }
                 for (unsigned long v = a; v <= b; v++) {
                         bool dup = false;
                         for (size_t i = 0; i < n; i++)
-                                dup |= ports[i] == v;
+                                dup |= tmp[i] == v;
                         if (dup)
                                 continue;
                         if (n == cap)
                                 return -EINVAL;
-                        ports[n++] = (uint16_t)v;
+                        tmp[n++] = (uint16_t)v;
                 }
-                if (*p == ',')
-                        p++;
-                else if (*p)
+                if (*p && *p != ',')
                         return -EINVAL;
-        }
+        } while (*p && *++p);
+        if (p > s && p[-1] == ',')
+                return -EINVAL;
+        memcpy(ports, tmp, n * sizeof(tmp[0]));
         *ret_n = n;
         return 0;
 }
@@ -183,6 +190,11 @@ int prober_open(const struct prober_env *env, const bool enabled[PROBER_N],
         }
         *ret = pr;
         return 0;
+}
+
+struct prober_budget *prober_get_budget(struct prober *pr)
+{
+        return &pr->budget;
 }
 
 void prober_free(struct prober *pr)

@@ -40,7 +40,8 @@ fail=0
 chk() {
         if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
 }
-netinv() { nia_exec scan "$NETINV_BIN" "$@"; }
+# The ARP sweep alone (--probes arp): the other probes have their own tests (full.sh, ...).
+netinv() { nia_exec scan "$NETINV_BIN" "$1" --probes arp "${@:2}"; }
 
 t0=$(date +%s.%N)
 nia_lan 254 198.18.1.1/23 23
@@ -146,7 +147,7 @@ chk "verbose summary: 254 alive, 1 proxy" "grep -q ' 254 alive, 1 proxies' '$NIA
 chk "no progress line when stderr is not a terminal" "! grep -q 'addresses answered' '$NIA_TMP/err'"
 if command -v script >/dev/null 2>&1; then
         # On a terminal (script(1) gives it one): a progress line, rewritten in place.
-        script -qec "nsenter --net=/run/netns/$(nia_ns scan) $NETINV_BIN scan lan0 --oui none \
+        script -qec "nsenter --net=/run/netns/$(nia_ns scan) $NETINV_BIN scan lan0 --probes arp --oui none \
                 -o $NIA_TMP/tty.json" "$NIA_TMP/typescript" >/dev/null 2>&1 9<&-
         chk "a progress line on a terminal" \
                 "tr '\\r' '\\n' <'$NIA_TMP/typescript' | grep -aq '^netinv: ARP sweep: [0-9]* of 509 addresses answered'"
