@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -218,11 +219,15 @@ static void begin(struct banner *b, struct banner_conv *cv, uint64_t now)
                 cv->step = STEP_TLS;
                 break;
         case APP_SMB:
-                /* The GUID and salt only need to differ between clients. */
-                for (size_t i = 0; i < sizeof(guid); i++)
-                        guid[i] = (uint8_t)((now >> (i % 8 * 8)) ^ (cv->ip >> (i % 4 * 8)) ^ i);
-                for (size_t i = 0; i < sizeof(salt); i++)
-                        salt[i] = (uint8_t)((now >> (i % 8 * 8)) * 31u + i);
+                /* Random, as a client's are; when the kernel has none to
+                 * give, anything that differs between conversations will do
+                 * (the server only reads them back). */
+                if (getrandom(guid, sizeof(guid), GRND_NONBLOCK) != (ssize_t)sizeof(guid))
+                        for (size_t i = 0; i < sizeof(guid); i++)
+                                guid[i] = (uint8_t)((now >> (i % 8 * 8)) ^ (cv->ip >> (i % 4 * 8)));
+                if (getrandom(salt, sizeof(salt), GRND_NONBLOCK) != (ssize_t)sizeof(salt))
+                        for (size_t i = 0; i < sizeof(salt); i++)
+                                salt[i] = (uint8_t)((now >> (i % 8 * 8)) * 31u + i);
                 guid[6] = (uint8_t)((guid[6] & 0x0f) | 0x40);   /* a version 4 GUID */
                 fmt_ip(ip, sizeof(ip), 4, a);
                 set_request(cv, smb2_negotiate_request(cv->out, sizeof(cv->out), guid, salt, ip));
