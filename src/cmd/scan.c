@@ -1250,7 +1250,7 @@ int cmd_scan(int argc, char **argv)
                                  (unsigned long long)st.unsent);
                 if (o.verbose)
                         cmd_info("ARP sweep: %llu addresses, %llu requests sent, %llu answered, "
-                                 "%llu alive, %llu proxies, %llu ENOBUFS back-offs, %.3f s",
+                                 "%llu alive, %llu proxies, %llu ENOBUFS back-offs; the scan took %.3f s",
                                  (unsigned long long)st.targets, (unsigned long long)st.sent,
                                  (unsigned long long)st.answered, (unsigned long long)st.alive,
                                  (unsigned long long)st.proxies, (unsigned long long)st.enobufs,
