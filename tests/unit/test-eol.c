@@ -144,6 +144,31 @@ static const struct vcase cases[] = {
         {"cisco-nx-os", "7.0(3)I7(9)", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         {"cisco-ios", "15.9(3)M7", "2026-11-22", EOL_SUPPORTED, "15.9", ND},
         {"cisco-ios", "15.2(4)E10", "2026-11-22", EOL_UNKNOWN, NULL, ND},
+        /* Junos: what identification hands over (20.4R3-S7.2) matches the
+         * train; ended trains have no day (true from the table's date on);
+         * trains Juniper's archive does not list stay unknown. */
+        {"juniper-junos", "20.4R3-S7.2", "2026-11-23", EOL_EOL, "20.4", ND},
+        {"junos", "18.4R3-S4.2", "2026-11-23", EOL_EOL, "18.4", ND},
+        {"junos", "15.1X53-D59.4", "2026-11-23", EOL_EOL, "15.1X53", ND},
+        {"junos", "15.1R7-S6", "2026-11-23", EOL_EOL, "15.1", ND},
+        {"junos", "20.4R3", "2026-11-22", EOL_UNKNOWN, "20.4", ND},     /* before the table */
+        {"junos", "21.4R3-S5", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"junos", "12.3R12.4", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"junos", "21.30R1", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* QNAP QTS: the last lines of end-of-life models, to October 2022. */
+        {"qnap-qts", "4.3.6.1965", "2022-10-31", EOL_SUPPORTED, "4.3.6", 0},
+        {"qts", "4.3.6.2441 build 20230621", "2026-11-23", EOL_EOL, "4.3.6", ND},
+        {"qnap", "4.2.6", "2026-11-23", EOL_EOL, "4.2.6", ND},
+        {"qnap-qts", "4.3.4.0899", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"qnap-qts", "5.1.0", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* ChromeOS: the milestone; newer than the table is unknown, never supported. */
+        {"chromeos", "114.0.5735.350", "2026-11-23", EOL_EOL, "114", ND},
+        {"chrome-os", "102.0.5005.199", "2022-11-29", EOL_SUPPORTED, "102", 0},
+        {"chromeos", "116.0.5845.201", "2026-11-23", EOL_EOL, "116", ND},
+        {"chromeos", "130.0.6723.134", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* Not shipped (see data/eol/SOURCES.md): unknown, with the product named. */
+        {"cisco-asa", "9.16(4)", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"openssh", "7.4p1", "2026-11-23", EOL_UNKNOWN, NULL, ND},
         /* No table, no version. */
         {"nosuchos", "1.0", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         {"ubuntu", "", "2026-11-22", EOL_UNKNOWN, NULL, ND},
