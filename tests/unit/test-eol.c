@@ -367,6 +367,33 @@ static void test_hand_built(void)
         free(big);
 }
 
+/* Cisco ASA has no shipped table (SOURCES.md); a table an admin adds in
+ * /etc/netinv/eol must still match what identification hands over:
+ * "9.16(4)" is train 9.16, "9.1(5)" is 9.1 (not 9.16), "9.8(4)32" is 9.8. */
+static void test_asa_naming(void)
+{
+        int r;
+        struct eol_db *db = one("{\"generated_at\":\"2026-11-23T00:00:00+00:00\",\"result\":"
+                                "{\"name\":\"cisco-asa\",\"releases\":["
+                                "{\"name\":\"9.16\",\"eolFrom\":\"2026-01-01\"},"
+                                "{\"name\":\"9.1\",\"isEol\":true},"
+                                "{\"name\":\"9.8\",\"isEol\":true},"
+                                "{\"name\":\"9.20\",\"eolFrom\":\"2028-01-01\"}]}}", &r);
+        CHECK_INT(r, 0);
+        static const struct { const char *version, *cycle; } m[] = {
+                {"9.16(4)", "9.16"}, {"9.1(5)", "9.1"}, {"9.8(4)32", "9.8"},
+                {"9.20(2)10", "9.20"}, {"9.2(1)", ""}, {"9.12(4)35", ""},
+        };
+        for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+                struct eol_verdict v;
+                eol_judge(db, "asa", m[i].version, D("2026-11-23"), &v);
+                CHECK_STR(v.cycle, m[i].cycle);
+                if (!m[i].cycle[0])
+                        CHECK_INT(v.status, EOL_UNKNOWN);
+        }
+        eol_db_free(db);
+}
+
 /* Every prefix of a real document is refused (or, whole, accepted). */
 static void test_prefixes(void)
 {
@@ -419,6 +446,7 @@ int main(void)
         test_distro_info();
         test_hand_built();
         test_prefixes();
+        test_asa_naming();
         eol_db_free(db);
         return t_done();
 }
