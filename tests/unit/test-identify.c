@@ -508,6 +508,47 @@ static void test_vendor_only(const struct identify_rules *r)
         inventory_free(inv);
 }
 
+/* The banner peers of tests/lan/identify.sh as the active scan sees them:
+ * the TCP probe's SYN-ACK and TTL, the OUI, then the banner. The banner
+ * names the release; the weak signals agree with it (iis answers with TTL
+ * 128, as Windows does) and do not take its version away. */
+static void test_banner_peers(const struct identify_rules *r)
+{
+        static struct identity_buf b;
+        static const struct {
+                const char *vendor, *ttl, *syn_ack, *port, *key, *banner;
+                const char *family, *name, *version, *eol, *eol_version;
+        } p[] = {
+                {"VMware, Inc.", "64", "ttl=64,win=65160,mss=1460,opts=mss,sok,ts,nop,ws", "22",
+                 "ssh.banner", "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7",
+                 "Linux", "Debian", "9", "debian", "9"},
+                {"VMware, Inc.", "64", "ttl=64,win=65160,mss=1460,opts=mss,sok,ts,nop,ws", "22",
+                 "ssh.banner", "SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5",
+                 "Linux", "Ubuntu", "20.04", "ubuntu", "20.04"},
+                {"Microsoft Corporation", "128", "ttl=128,win=65160,mss=1460,opts=mss,sok,ts,nop,ws",
+                 "80", "http.server", "Microsoft-IIS/7.5",
+                 "Windows", "Windows Server 2008 R2", "6.1.7601", "windows-server", NULL},
+        };
+        for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+                struct inventory *inv = inventory_new(4);
+                put(inv, mac1, "vendor", p[i].vendor);
+                put(inv, mac1, "ip.ttl", p[i].ttl);
+                put(inv, mac1, "tcp.syn_ack", p[i].syn_ack);
+                put(inv, mac1, "tcp.open", p[i].port);
+                put(inv, mac1, p[i].key, p[i].banner);
+                const struct identity *id = ident_of(r, inv, &b);
+                bool ok = CHECK_STR(id->family, p[i].family);
+                ok &= CHECK_STR(id->name, p[i].name);
+                ok &= CHECK_STR(id->version, p[i].version);
+                ok &= CHECK_STR(id->eol_product, p[i].eol);
+                if (p[i].eol_version)
+                        ok &= CHECK_STR(id->eol_version, p[i].eol_version);
+                if (!ok)
+                        identify_explain(stderr, inventory_find(inv, mac1), id);
+                inventory_free(inv);
+        }
+}
+
 /* Real captures through the whole path: lab-30s.pcap has the lab printer
  * (avahi announcing _ipp._tcp with ty=) and a BusyBox plug (udhcpc);
  * mdns-avahi.pcap a host announcing _device-info osxvers=21. */
@@ -558,6 +599,7 @@ int main(void)
         test_cases(r);
         test_combine(r);
         test_vendor_only(r);
+        test_banner_peers(r);
         test_parser();
         test_load_dirs();
         test_capture(r);
