@@ -4,7 +4,9 @@
 # gen-identify.py from the real strings of tests/data/identify-cases.tsv), with and without
 # --no-identify, each run RUNS times (default 3); the medians of wall time, CPU time
 # (user+sys) and peak RSS (/usr/bin/time -v) and their differences, PASS/FAIL against the
-# issue's budget (no more than 1 s and 32 MiB added). Not a test: run by hand.
+# issue's budget (no more than 1 s and 32 MiB added), judged on CPU time, as identify.sh
+# does: the machines are shared and wall time there mostly measures the neighbours (it is
+# printed too). Not a test: run by hand.
 #
 #   tests/bench/identify-scan.sh [DEVICES [RUNS [FORMATS]]]    (FORMATS default "csv json")
 #   NETINV_BIN=build/netinv tests/bench/identify-scan.sh
@@ -80,8 +82,8 @@ for fmt in $formats; do
                 printf "scan --read -f %s, %d devices, median of %d runs:\n", f, d, n
                 printf "  --no-identify  %6.2f s wall  %6.2f s CPU  %7.1f MiB peak RSS\n", pw, pc, pr / 1024
                 printf "  identify+eol   %6.2f s wall  %6.2f s CPU  %7.1f MiB peak RSS\n", iw, ic, ir / 1024
-                printf "  added          %+6.2f s wall  %+6.2f s CPU  %+7.1f MiB   (budget 1 s, 32 MiB)  ", dw, dc, dr
-                ok = dw <= 1.0 && dr <= 32
+                printf "  added          %+6.2f s wall  %+6.2f s CPU  %+7.1f MiB   (budget 1 s CPU, 32 MiB)  ", dw, dc, dr
+                ok = dc <= 1.0 && dr <= 32
                 print (ok ? "PASS" : "FAIL")
                 exit !ok }' || fails=$((fails + 1))
 done
