@@ -154,6 +154,25 @@ static cJSON *device_json(const struct device *d)
                 cJSON_AddNumberToObject(x, "count", e->count);
                 cJSON_AddItemToArray(a, x);
         }
+        struct service sv[DEVICE_SERVICES_MAX];
+        size_t ns = device_services(d, sv, DEVICE_SERVICES_MAX);
+        a = cJSON_AddArrayToObject(o, "services");
+        for (size_t i = 0; i < ns; i++) {
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "proto", sv[i].udp ? "udp" : "tcp");
+                cJSON_AddNumberToObject(x, "port", sv[i].port);
+                cJSON_AddItemToObject(x, "name", wire_string(sv[i].name, sv[i].name_len));
+                if (sv[i].banner && sv[i].banner_len)
+                        cJSON_AddItemToObject(x, "banner", wire_string(sv[i].banner, sv[i].banner_len));
+                else
+                        cJSON_AddNullToObject(x, "banner");
+                cJSON_AddItemToArray(a, x);
+        }
+        int ttl = device_ttl_class(d);
+        if (ttl > 0)
+                cJSON_AddNumberToObject(o, "ttl", ttl);
+        else
+                cJSON_AddNullToObject(o, "ttl");
         identity_json(o, d);
         eol_json(o, d);
         return o;
