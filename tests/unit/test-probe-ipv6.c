@@ -136,7 +136,7 @@ static void test_schedule(void)
                                    .sll_ifindex = e.env.ifindex };
         CHECK(bind(pk, (struct sockaddr *)&sll, sizeof(sll)) == 0);
 
-        bool en[PROBE_N] = { [PROBE_IPV6] = true };
+        bool en[PROBER_N] = { [PROBER_IPV6] = true };
         struct prober *pr = NULL;
         char why[256] = "";
         CHECK_INT(prober_open(&e.env, en, &pr, why, sizeof(why)), 0);

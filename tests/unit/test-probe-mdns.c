@@ -298,7 +298,7 @@ static void test_probe(void)
                                .imr_ifindex = e.env.ifindex };
         CHECK(setsockopt(rx, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) == 0);
 
-        bool en[PROBE_N] = { [PROBE_MDNS] = true };
+        bool en[PROBER_N] = { [PROBER_MDNS] = true };
         struct prober *pr = NULL;
         char why[256] = "";
         CHECK_INT(prober_open(&e.env, en, &pr, why, sizeof(why)), 0);

@@ -101,7 +101,7 @@ static void test_probe(void)
         CHECK(bind(rx, (struct sockaddr *)&sin, sizeof(sin)) == 0);
         setsockopt(rx, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 
-        bool en[PROBE_N] = { [PROBE_NBNS] = true };
+        bool en[PROBER_N] = { [PROBER_NBNS] = true };
         struct prober *pr = NULL;
         char why[256] = "";
         CHECK_INT(prober_open(&e.env, en, &pr, why, sizeof(why)), 0);
