@@ -17,7 +17,10 @@
  *                    station that gave no address over mDNS yet: A and AAAA.
  * Every name asked comes from the wire through dns.c's text form and is
  * re-encoded here; names that do not encode are not asked. At most
- * MDNS_QUESTIONS_MAX questions in all, several per packet.
+ * MDNS_QUESTIONS_MAX questions in all, several per packet. An SRV question
+ * whose SRV came, and an A/AAAA question for a station that gave an
+ * address, are not asked again; the others are (multicast: more than one
+ * station may answer, and an answer may be lost).
  *
  * The probe ends when nothing is left to send and nothing new was learnt
  * for the wait (--timeout, at least MDNS_WAIT_MIN_MS) after the last query.
@@ -260,8 +263,8 @@ static bool is_resolved(const struct mdns_probe *s, const uint8_t mac[6])
         return false;
 }
 
-/* The station gave an address over mDNS: its host names need no A/AAAA,
- * and those not sent yet are dropped. */
+/* The station gave an address over mDNS: its host names need no A/AAAA
+ * (none not sent yet, no retry). */
 static void resolved(struct mdns_probe *s, const uint8_t mac[6])
 {
         if (is_resolved(s, mac))
@@ -270,10 +273,33 @@ static void resolved(struct mdns_probe *s, const uint8_t mac[6])
                 memcpy(s->resolved[s->n_resolved++], mac, 6);
         for (size_t i = 0; i < s->n_q; i++) {
                 struct mdns_q *q = &s->q[i];
-                if ((q->type == MDNS_TYPE_A || q->type == MDNS_TYPE_AAAA) && q->sent == 0 &&
+                if ((q->type == MDNS_TYPE_A || q->type == MDNS_TYPE_AAAA) &&
                     memcmp(q->mac, mac, 6) == 0)
                         q->dropped = true;
         }
+}
+
+/* An SRV record came for an instance: its SRV question needs no retry.
+ * v is dns.c's "<instance> <port> <target>"; the target is a host name
+ * (no space in it that matters: a wrong split only misses a match). */
+static void srv_answered(struct mdns_probe *s, const char *v, size_t len)
+{
+        uint8_t wire[MDNS_WIRE_NAME_MAX];
+        size_t sp = len;
+        for (int k = 0; k < 2; k++) {
+                while (sp > 0 && v[sp - 1] != ' ')
+                        sp--;
+                if (sp == 0)
+                        return;
+                sp--;                   /* at the space */
+        }
+        int n = mdns_name_encode(v, sp, wire, sizeof(wire));
+        if (n <= 1)
+                return;
+        for (size_t i = 0; i < s->n_q; i++)
+                if (s->q[i].type == MDNS_TYPE_SRV &&
+                    wire_eq(s->q[i].wire, s->q[i].wire_len, wire, (size_t)n))
+                        s->q[i].dropped = true;
 }
 
 /* A DNS-SD service type: "_name._tcp.local" or "_name._udp.local"
@@ -315,6 +341,8 @@ static void mdns_seen(void *p, const struct obs *ob, uint64_t now)
                 } else if (strcmp(ob->key, "mdns.instance") == 0) {
                         ask(s, ob->val, ob->val_len, MDNS_TYPE_SRV, now);
                         ask(s, ob->val, ob->val_len, MDNS_TYPE_TXT, now);
+                } else if (strcmp(ob->key, "mdns.srv") == 0) {
+                        srv_answered(s, ob->val, ob->val_len);
                 }
                 return;
         default:

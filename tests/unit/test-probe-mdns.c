@@ -343,13 +343,28 @@ static void test_probe(void)
         CHECK_INT(times("y._http._tcp.local", MDNS_TYPE_SRV), 0);
         CHECK_INT(n_asked, first + 5);
 
-        /* The same again teaches nothing. Then the retries (one each), and
-         * the end, 250 ms (the floor over --timeout 200) after the last. */
+        /* The same again teaches nothing. Then answers: box's SRV and its
+         * address (its SRV and A/AAAA are not asked again; the TXT is);
+         * the retries of everything else (one each), and the end, 250 ms
+         * (the floor over --timeout 200) after the last. */
         prober_seen(pr, &s, now);
+        obs_sink_reset(&s);
+        add_attr(&s, box, "mdns.srv", "Box v1\\.2._smb._tcp.local 445 box.local");
+        add_attr(&s, box, "mdns.srv", "garbage");
+        uint8_t ip6[16] = { 0xfe, 0x80, [15] = 0x0b };
+        obs_ipv6(&s, box, PROTO_MDNS, ip6);
+        prober_seen(pr, &s, now);
+        uint64_t before = now;
         CHECK_INT(drive(pr, rx, &now, UINT64_MAX), 1);
         CHECK_INT(n_asked, first + 5);
-        for (size_t i = 0; i < n_asked; i++)
-                CHECK_INT(asked[i].times, 2);
+        for (size_t i = 0; i < n_asked; i++) {
+                bool once = strcmp(asked[i].name, "box.local") == 0 ||
+                            (strcmp(asked[i].name, "Box v1\\.2._smb._tcp.local") == 0 &&
+                             asked[i].type == MDNS_TYPE_SRV);
+                CHECK_INT(asked[i].times, once ? 1 : 2);
+        }
+        CHECK_INT(times("Box v1\\.2._smb._tcp.local", MDNS_TYPE_TXT), 2);
+        CHECK(now >= before + 250 * MC_MS && now <= before + 500 * MC_MS);
         prober_free(pr);
         close(rx);
 
