@@ -8,7 +8,9 @@
  * here: they come through the capture to src/dissect/nbns.c, whose
  * observations (seen()) name the answering MAC and, from the IPv4 source,
  * the address; either marks the host answered. What reaches the socket is
- * drained and thrown away.
+ * drained and thrown away, except the ICMP errors the kernel queues for it
+ * (IP_RECVERR): a host whose port 137 is closed (ICMP port unreachable) or
+ * that cannot be reached is not asked again either.
  *
  * The probe ends once the sweep is over (hosts_done) and every host has
  * answered or waited out its last request. A host that arrives later (found
@@ -23,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@
 #define NBNS_REQ_MAX            64
 #define NBNS_DRAIN_MAX          64
 #define NBNS_NONE               UINT32_MAX
+#define ICMP_DEST_UNREACH       3       /* RFC 792 */
 
 struct nbns_host {
         uint32_t ip;                    /* host order */
@@ -57,7 +61,7 @@ struct nbns_probe {
         uint32_t q_head, q_tail;        /* waiting queue, by due time */
         uint16_t txid;
         uint64_t backoff_until, backoff_us;
-        uint64_t answered, unreachable;
+        uint64_t answered, unreachable, closed;
         bool started, hosts_done, finished;
 };
 
@@ -106,6 +110,9 @@ static int nbns_open(const struct prober_env *env, void **ret, char *why, size_t
         }
         /* Answers are read from the capture: keep the socket's queue small. */
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+        /* ICMP errors about our requests, with the address they went to. */
+        int one = 1;
+        setsockopt(s->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
         *ret = s;
         return 0;
 }
@@ -220,6 +227,7 @@ static int nbns_run(void *p, uint64_t now, uint64_t *ret_wake)
 {
         struct nbns_probe *s = p;
         uint64_t when;
+        int refused_left = NBNS_DRAIN_MAX;
 
         if (!s->started)
                 return 0;
@@ -266,6 +274,8 @@ static int nbns_run(void *p, uint64_t now, uint64_t *ret_wake)
                         return 0;
                 }
                 int r = send_one(s, &s->h[pick]);
+                if (r == -ECONNREFUSED && refused_left-- > 0)
+                        continue;       /* an earlier host's ICMP error, reported now */
                 if (r == -EAGAIN) {
                         s->backoff_us = s->backoff_us ? s->backoff_us * 2 : PROBE_BACKOFF_MIN_US;
                         if (s->backoff_us > PROBE_BACKOFF_MAX_US)
@@ -297,17 +307,66 @@ static size_t nbns_pollfds(void *p, struct pollfd *fds, size_t cap)
         return 1;
 }
 
+/* One ICMP error from the socket's error queue (ip(7), IP_RECVERR): the
+ * address the request went to is in msg_name. Destination unreachable of
+ * any code (port closed, host or network unreachable, the kernel's own
+ * ARP failure) ends that host's requests. false when the queue is empty. */
+static bool read_error(struct nbns_probe *s)
+{
+        uint8_t data[64];
+        union {
+                char buf[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in))];
+                struct cmsghdr align;
+        } ctl;
+        struct sockaddr_in to;
+        struct iovec iov = { data, sizeof(data) };
+        struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+                             .msg_iovlen = 1, .msg_control = ctl.buf,
+                             .msg_controllen = sizeof(ctl.buf) };
+        if (recvmsg(s->fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+                return false;
+        if (mh.msg_namelen < sizeof(to) || to.sin_family != AF_INET || !s->env->plan)
+                return true;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+                struct sock_extended_err ee;
+                if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
+                    c->cmsg_len < CMSG_LEN(sizeof(ee)))
+                        continue;
+                memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+                if (ee.ee_origin != SO_EE_ORIGIN_ICMP || ee.ee_type != ICMP_DEST_UNREACH)
+                        continue;
+                long t = probe_plan_find(s->env->plan, ntohl(to.sin_addr.s_addr));
+                if (t < 0 || s->by_target[t] == NBNS_NONE)
+                        continue;
+                struct nbns_host *h = &s->h[s->by_target[t]];
+                if (!h->answered)
+                        s->closed++;
+                h->answered = true;     /* nothing more to learn from it */
+        }
+        return true;
+}
+
 static void nbns_ready(void *p, const struct pollfd *fds, size_t n, uint64_t now)
 {
         struct nbns_probe *s = p;
         uint8_t sink[1500];
         (void)now;
-        if (n < 1 || !(fds[0].revents & (POLLIN | POLLERR)))
+        if (n < 1)
                 return;
         /* Answers come through the capture; these copies are thrown away. */
-        for (int i = 0; i < NBNS_DRAIN_MAX; i++)
-                if (recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT) < 0 && errno != EINTR)
-                        break;
+        if (fds[0].revents & POLLIN)
+                for (int i = 0; i < NBNS_DRAIN_MAX; i++)
+                        if (recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT) < 0 && errno != EINTR)
+                                break;
+        if (fds[0].revents & POLLERR) {
+                for (int i = 0; i < NBNS_DRAIN_MAX && read_error(s); i++)
+                        ;
+                /* The pending error the last ICMP left (IP_RECVERR sets it
+                 * too): cleared, so that poll() stops reporting it. */
+                int err;
+                socklen_t el = sizeof(err);
+                getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+        }
 }
 
 static uint64_t nbns_max_packets(const struct prober_opts *o, uint64_t n_hosts)

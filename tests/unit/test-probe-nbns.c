@@ -4,13 +4,19 @@
  * --timeout apart), what marks a host answered (an NBNS observation of its
  * address, or of its MAC), and the end.
  *
+ * A host whose port 137 is closed says so with an ICMP port unreachable,
+ * which the probe reads from its socket's error queue: no retry for it.
+ *
  * The requests are read back on 127.0.0.x:137 inside the namespace and must
  * be byte for byte what nbns_node_status_request() builds (that builder is
  * checked against nmblookup's request in banner-nbns-nmbd.pcap by
  * test-nbns.c); only the transaction ID varies.
  */
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,6 +88,68 @@ static int drive(struct prober *pr, uint64_t *now, uint64_t until)
         }
         CHECK(!"drive: no end");
         return -1;
+}
+
+/* Requests to UDP port 137 per 127.0.0.x that went through lo. */
+static void count_sent(int pk, int per[8])
+{
+        uint8_t b[256];
+        struct sockaddr_ll from;
+        socklen_t fl = sizeof(from);
+        ssize_t len;
+        while ((len = recvfrom(pk, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &fl)) > 0) {
+                fl = sizeof(from);
+                /* each once, as lo delivers it (PACKET_HOST) */
+                if (from.sll_pkttype == PACKET_OUTGOING || len < 14 + 20 + 8 || b[14 + 9] != 17)
+                        continue;
+                size_t ihl = (size_t)(b[14] & 15) * 4;
+                if ((size_t)len < 14 + ihl + 8 || b[14 + ihl + 2] != 0 || b[14 + ihl + 3] != 137)
+                        continue;
+                if (b[30] == 127 && b[31] == 0 && b[32] == 0 && b[33] < 8)
+                        per[b[33]]++;
+        }
+}
+
+/* H2 has no NBNS (port unreachable), H3 has. */
+static void test_closed(struct mc_env *e)
+{
+        static const uint8_t m2[6] = { 0x02, 0, 0, 0, 0, 2 }, m3[6] = { 0x02, 0, 0, 0, 0, 3 };
+        int per[8] = { 0 };
+        int pk = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+        CHECK(pk >= 0);
+        int rx = socket(AF_INET, SOCK_DGRAM, 0);
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(137),
+                                   .sin_addr.s_addr = htonl(H3) };
+        CHECK(bind(rx, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+
+        bool en[PROBER_N] = { [PROBER_NBNS] = true };
+        struct prober *pr = NULL;
+        char why[256] = "";
+        CHECK_INT(prober_open(&e->env, en, &pr, why, sizeof(why)), 0);
+        if (!pr)
+                return;
+        uint64_t now = MC_T0;
+        prober_start(pr, now);
+        prober_host(pr, H2, m2, now);
+        prober_host(pr, H3, m3, now);
+        prober_hosts_done(pr, now);
+        CHECK_INT(drive(pr, &now, MC_T0 + 10 * MC_MS), 0);
+        usleep(20000);
+        struct pollfd fds[4];
+        size_t n = prober_pollfds(pr, fds, 4);
+        CHECK_INT(n, 1);
+        CHECK_INT(poll(fds, n, 100), 1);
+        CHECK(fds[0].revents & POLLERR);
+        prober_ready(pr, fds, n, now);
+        CHECK_INT(poll(fds, n, 0), 0);          /* the error is cleared */
+        CHECK_INT(drive(pr, &now, UINT64_MAX), 1);
+        usleep(10000);
+        count_sent(pk, per);
+        CHECK_INT(per[2], 1);                   /* closed: never again */
+        CHECK_INT(per[3], 3);                   /* open but silent (no nmbd): 1 + 2 retries */
+        prober_free(pr);
+        close(rx);
+        close(pk);
 }
 
 static void test_probe(void)
@@ -167,6 +235,8 @@ static void test_probe(void)
         CHECK_INT(now, MC_T0 + 3 * 200 * MC_MS + 1 * MC_MS);   /* H3 went 1 ms after H2 */
         prober_free(pr);
         close(rx);
+
+        test_closed(&e);
 
         struct prober_opts o = { .retries = 1 };
         CHECK_INT(probe_nbns_ops.max_packets(&o, 254), 508);
