@@ -32,150 +32,328 @@ static cJSON *time_string(uint64_t usec)
         return cJSON_CreateString(t);
 }
 
-static void add_text_or_null(cJSON *o, const char *name, const char *s)
+/* ---- the devices: written straight to the stream ----
+ *
+ * The document's head and tail are small and go through cJSON; the devices,
+ * which are nearly all of it, are written directly: no tree, no allocation
+ * per value, integers as integers. The layout follows cJSON's (tabs, "key":
+ * TAB value) so the document reads the same all through. */
+
+#define JW_DEPTH_MAX 8
+
+struct jw {
+        FILE *f;
+        bool pretty;
+        int depth;                      /* of the value being written */
+        int base;                       /* indentation of depth 0 */
+        bool first[JW_DEPTH_MAX];       /* no member written yet at this depth */
+        char *buf;                      /* for sanitize_utf8 */
+        size_t cap;
+        int err;
+};
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
 {
+        if (n && fwrite(s, 1, n, w->f) != n)
+                w->err = -EIO;
+}
+
+static void jw_indent(struct jw *w, int depth)
+{
+        static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+        int n = w->base + depth;
+        jw_raw(w, "\n", 1);
+        jw_raw(w, tabs, (size_t)(n < 16 ? n : 16));
+}
+
+/* Before a member of an object or an element of an array. */
+static void jw_next(struct jw *w)
+{
+        if (!w->first[w->depth])
+                jw_raw(w, ",", 1);
+        w->first[w->depth] = false;
+        if (w->pretty)
+                jw_indent(w, w->depth);
+}
+
+/* A JSON string of valid UTF-8 text (RFC 8259 §7). */
+static void jw_text(struct jw *w, const char *s, size_t n)
+{
+        size_t run = 0;
+        jw_raw(w, "\"", 1);
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                jw_raw(w, s + run, i - run);
+                run = i + 1;
+                char esc[8];
+                switch (c) {
+                case '"': jw_raw(w, "\\\"", 2); break;
+                case '\\': jw_raw(w, "\\\\", 2); break;
+                case '\n': jw_raw(w, "\\n", 2); break;
+                case '\r': jw_raw(w, "\\r", 2); break;
+                case '\t': jw_raw(w, "\\t", 2); break;
+                default:
+                        snprintf(esc, sizeof(esc), "\\u%04x", c);
+                        jw_raw(w, esc, 6);
+                }
+        }
+        jw_raw(w, s + run, n - run);
+        jw_raw(w, "\"", 1);
+}
+
+/* Bytes from the wire: made valid UTF-8 first (invalid bytes as \xNN). */
+static void jw_wire(struct jw *w, const char *s, size_t n)
+{
+        size_t need = n * 4 + 1;
+        if (need > w->cap) {
+                char *nb = realloc(w->buf, need);
+                if (!nb) {
+                        w->err = -ENOMEM;
+                        return;
+                }
+                w->buf = nb;
+                w->cap = need;
+        }
+        size_t m = sanitize_utf8(w->buf, w->cap, s, n);
+        jw_text(w, w->buf, m);
+}
+
+static void jw_key(struct jw *w, const char *key)
+{
+        jw_next(w);
+        jw_text(w, key, strlen(key));
+        jw_raw(w, w->pretty ? ":\t" : ":", w->pretty ? 2 : 1);
+}
+
+static void jw_open(struct jw *w, char c)
+{
+        jw_raw(w, &c, 1);
+        if (w->depth + 1 < JW_DEPTH_MAX)
+                w->depth++;
+        w->first[w->depth] = true;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+        bool empty = w->first[w->depth];
+        if (w->depth > 0)
+                w->depth--;
+        if (w->pretty && !empty)
+                jw_indent(w, w->depth);
+        jw_raw(w, &c, 1);
+}
+
+static void jw_str_member(struct jw *w, const char *key, const char *s)
+{
+        jw_key(w, key);
+        jw_text(w, s, strlen(s));
+}
+
+static void jw_wire_or_null(struct jw *w, const char *key, const char *s)
+{
+        jw_key(w, key);
         if (s && s[0])
-                cJSON_AddItemToObject(o, name, wire_string(s, strlen(s)));
+                jw_wire(w, s, strlen(s));
         else
-                cJSON_AddNullToObject(o, name);
+                jw_raw(w, "null", 4);
+}
+
+static void jw_int_member(struct jw *w, const char *key, long long v)
+{
+        char b[24];
+        jw_key(w, key);
+        jw_raw(w, b, (size_t)snprintf(b, sizeof(b), "%lld", v));
+}
+
+static void jw_null_member(struct jw *w, const char *key)
+{
+        jw_key(w, key);
+        jw_raw(w, "null", 4);
+}
+
+static void jw_time_member(struct jw *w, const char *key, uint64_t usec)
+{
+        char t[32];
+        fmt_rfc3339(t, sizeof(t), usec);
+        jw_str_member(w, key, t);
 }
 
 /* type and os, only once the device has been identified (identify.h). */
-static void identity_json(cJSON *o, const struct device *d)
+static void identity_json(struct jw *w, const struct device *d)
 {
         const struct identity *id = d->ident;
         if (!id)
                 return;
-        cJSON_AddStringToObject(o, "type", identify_type_name((enum dev_type)id->type));
-        cJSON *os = cJSON_AddObjectToObject(o, "os");
-        add_text_or_null(os, "family", id->family);
-        add_text_or_null(os, "name", id->name);
-        add_text_or_null(os, "version", id->version);
-        add_text_or_null(os, "build", id->build);
-        cJSON_AddNumberToObject(os, "confidence", id->confidence);
-        cJSON *ev = cJSON_AddArrayToObject(os, "evidence");
+        jw_str_member(w, "type", identify_type_name((enum dev_type)id->type));
+        jw_key(w, "os");
+        jw_open(w, '{');
+        jw_wire_or_null(w, "family", id->family);
+        jw_wire_or_null(w, "name", id->name);
+        jw_wire_or_null(w, "version", id->version);
+        jw_wire_or_null(w, "build", id->build);
+        jw_int_member(w, "confidence", id->confidence);
+        jw_key(w, "evidence");
+        jw_open(w, '[');
         for (size_t i = 0; i < id->n_evidence; i++) {
                 const char *src, *key, *val;
                 size_t len;
                 identify_evidence(d, &id->evidence[i], &src, &key, &val, &len);
-                cJSON *e = cJSON_CreateObject();
-                cJSON_AddStringToObject(e, "source", src);
-                cJSON_AddStringToObject(e, "key", key);
-                cJSON_AddItemToObject(e, "value", wire_string(val, len));
-                cJSON_AddStringToObject(e, "rule", id->evidence[i].rule ? id->evidence[i].rule : "");
-                cJSON_AddNumberToObject(e, "confidence", id->evidence[i].confidence);
-                cJSON_AddBoolToObject(e, "used", id->evidence[i].used);
-                cJSON_AddItemToArray(ev, e);
+                jw_next(w);
+                jw_open(w, '{');
+                jw_str_member(w, "source", src);
+                jw_str_member(w, "key", key);
+                jw_key(w, "value");
+                jw_wire(w, val, len);
+                jw_str_member(w, "rule", id->evidence[i].rule ? id->evidence[i].rule : "");
+                jw_int_member(w, "confidence", id->evidence[i].confidence);
+                jw_key(w, "used");
+                jw_raw(w, id->evidence[i].used ? "true" : "false", id->evidence[i].used ? 4 : 5);
+                jw_close(w, '}');
         }
+        jw_close(w, ']');
+        jw_close(w, '}');
 }
 
 /* eol: the verdict, or an honest "unknown" for an identified device the
  * tables cannot judge. */
-static void eol_json(cJSON *o, const struct device *d)
+static void eol_json(struct jw *w, const struct device *d)
 {
         char date[16];
         const struct eol_verdict *v = d->eol;
         if (!v && !d->ident)
                 return;
-        cJSON *e = cJSON_AddObjectToObject(o, "eol");
+        jw_key(w, "eol");
+        jw_open(w, '{');
         if (!v) {
-                cJSON_AddNullToObject(e, "product");
-                cJSON_AddNullToObject(e, "cycle");
-                cJSON_AddStringToObject(e, "status", eol_status_name(EOL_UNKNOWN));
-                cJSON_AddNullToObject(e, "date");
-                cJSON_AddNullToObject(e, "extended_date");
-                cJSON_AddNullToObject(e, "days_left");
-                cJSON_AddNullToObject(e, "source");
+                jw_null_member(w, "product");
+                jw_null_member(w, "cycle");
+                jw_str_member(w, "status", eol_status_name(EOL_UNKNOWN));
+                jw_null_member(w, "date");
+                jw_null_member(w, "extended_date");
+                jw_null_member(w, "days_left");
+                jw_null_member(w, "source");
+                jw_close(w, '}');
                 return;
         }
-        add_text_or_null(e, "product", v->product);
-        add_text_or_null(e, "cycle", v->cycle);
-        cJSON_AddStringToObject(e, "status", eol_status_name(v->status));
+        jw_wire_or_null(w, "product", v->product);
+        jw_wire_or_null(w, "cycle", v->cycle);
+        jw_str_member(w, "status", eol_status_name(v->status));
         if (v->eol_date != EOL_NO_DATE) {
                 eol_fmt_date(date, sizeof(date), v->eol_date);
-                cJSON_AddStringToObject(e, "date", date);
+                jw_str_member(w, "date", date);
         } else {
-                cJSON_AddNullToObject(e, "date");
+                jw_null_member(w, "date");
         }
         if (v->extended_date != EOL_NO_DATE) {
                 eol_fmt_date(date, sizeof(date), v->extended_date);
-                cJSON_AddStringToObject(e, "extended_date", date);
+                jw_str_member(w, "extended_date", date);
         } else {
-                cJSON_AddNullToObject(e, "extended_date");
+                jw_null_member(w, "extended_date");
         }
         if (v->days_left != EOL_NO_DATE)
-                cJSON_AddNumberToObject(e, "days_left", v->days_left);
+                jw_int_member(w, "days_left", v->days_left);
         else
-                cJSON_AddNullToObject(e, "days_left");
-        add_text_or_null(e, "source", v->source);
+                jw_null_member(w, "days_left");
+        jw_wire_or_null(w, "source", v->source);
+        jw_close(w, '}');
 }
 
-static cJSON *device_json(const struct device *d)
+/* One device object; scan_id (NDJSON) is added last when not NULL. */
+static void device_json(struct jw *w, const struct device *d, const char *scan_id)
 {
         char buf[64];
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-                return NULL;
+        jw_open(w, '{');
         fmt_mac(buf, sizeof(buf), d->mac);
-        cJSON_AddStringToObject(o, "mac", buf);
-        if (d->vendor)
-                cJSON_AddItemToObject(o, "vendor", wire_string(d->vendor, strlen(d->vendor)));
-        else
-                cJSON_AddNullToObject(o, "vendor");
-        cJSON_AddBoolToObject(o, "mac_local", (d->mac[0] & 0x02) != 0);
-        cJSON *a = cJSON_AddArrayToObject(o, "ipv4");
+        jw_str_member(w, "mac", buf);
+        if (d->vendor) {
+                jw_key(w, "vendor");
+                jw_wire(w, d->vendor, strlen(d->vendor));
+        } else {
+                jw_null_member(w, "vendor");
+        }
+        jw_key(w, "mac_local");
+        jw_raw(w, (d->mac[0] & 0x02) ? "true" : "false", (d->mac[0] & 0x02) ? 4 : 5);
+        jw_key(w, "ipv4");
+        jw_open(w, '[');
         for (size_t i = 0; i < d->n_ipv4; i++) {
                 fmt_ip(buf, sizeof(buf), 4, d->ipv4[i]);
-                cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+                jw_next(w);
+                jw_text(w, buf, strlen(buf));
         }
-        a = cJSON_AddArrayToObject(o, "ipv6");
+        jw_close(w, ']');
+        jw_key(w, "ipv6");
+        jw_open(w, '[');
         for (size_t i = 0; i < d->n_ipv6; i++) {
                 fmt_ip(buf, sizeof(buf), 6, d->ipv6[i]);
-                cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+                jw_next(w);
+                jw_text(w, buf, strlen(buf));
         }
-        a = cJSON_AddArrayToObject(o, "hostnames");
-        for (size_t i = 0; i < d->n_hostnames; i++)
-                cJSON_AddItemToArray(a, wire_string(d->hostnames[i], strlen(d->hostnames[i])));
-        cJSON_AddItemToObject(o, "first_seen", time_string(d->first_seen));
-        cJSON_AddItemToObject(o, "last_seen", time_string(d->last_seen));
-        a = cJSON_AddArrayToObject(o, "sources");
+        jw_close(w, ']');
+        jw_key(w, "hostnames");
+        jw_open(w, '[');
+        for (size_t i = 0; i < d->n_hostnames; i++) {
+                jw_next(w);
+                jw_wire(w, d->hostnames[i], strlen(d->hostnames[i]));
+        }
+        jw_close(w, ']');
+        jw_time_member(w, "first_seen", d->first_seen);
+        jw_time_member(w, "last_seen", d->last_seen);
+        jw_key(w, "sources");
+        jw_open(w, '[');
         for (unsigned p = 0; p < PROTO_MAX; p++)
-                if (d->sources & (1u << p))
-                        cJSON_AddItemToArray(a, cJSON_CreateString(proto_name((enum proto)p)));
-        a = cJSON_AddArrayToObject(o, "observations");
+                if (d->sources & (1u << p)) {
+                        const char *n = proto_name((enum proto)p);
+                        jw_next(w);
+                        jw_text(w, n, strlen(n));
+                }
+        jw_close(w, ']');
+        jw_key(w, "observations");
+        jw_open(w, '[');
         for (size_t i = 0; i < d->n_obs; i++) {
                 const struct dev_obs *e = &d->obs[i];
-                cJSON *x = cJSON_CreateObject();
-                cJSON_AddStringToObject(x, "source", proto_name((enum proto)e->source));
-                cJSON_AddStringToObject(x, "key", e->key);
-                cJSON_AddItemToObject(x, "value", wire_string(e->value, e->len));
-                cJSON_AddItemToObject(x, "first_seen", time_string(e->first_seen));
-                cJSON_AddItemToObject(x, "last_seen", time_string(e->last_seen));
-                cJSON_AddNumberToObject(x, "count", e->count);
-                cJSON_AddItemToArray(a, x);
+                jw_next(w);
+                jw_open(w, '{');
+                jw_str_member(w, "source", proto_name((enum proto)e->source));
+                jw_str_member(w, "key", e->key);
+                jw_key(w, "value");
+                jw_wire(w, e->value, e->len);
+                jw_time_member(w, "first_seen", e->first_seen);
+                jw_time_member(w, "last_seen", e->last_seen);
+                jw_int_member(w, "count", e->count);
+                jw_close(w, '}');
         }
+        jw_close(w, ']');
         struct service sv[DEVICE_SERVICES_MAX];
         size_t ns = device_services(d, sv, DEVICE_SERVICES_MAX);
-        a = cJSON_AddArrayToObject(o, "services");
+        jw_key(w, "services");
+        jw_open(w, '[');
         for (size_t i = 0; i < ns; i++) {
-                cJSON *x = cJSON_CreateObject();
-                cJSON_AddStringToObject(x, "proto", sv[i].udp ? "udp" : "tcp");
-                cJSON_AddNumberToObject(x, "port", sv[i].port);
-                cJSON_AddItemToObject(x, "name", wire_string(sv[i].name, sv[i].name_len));
+                jw_next(w);
+                jw_open(w, '{');
+                jw_str_member(w, "proto", sv[i].udp ? "udp" : "tcp");
+                jw_int_member(w, "port", sv[i].port);
+                jw_key(w, "name");
+                jw_wire(w, sv[i].name, sv[i].name_len);
+                jw_key(w, "banner");
                 if (sv[i].banner && sv[i].banner_len)
-                        cJSON_AddItemToObject(x, "banner", wire_string(sv[i].banner, sv[i].banner_len));
+                        jw_wire(w, sv[i].banner, sv[i].banner_len);
                 else
-                        cJSON_AddNullToObject(x, "banner");
-                cJSON_AddItemToArray(a, x);
+                        jw_raw(w, "null", 4);
+                jw_close(w, '}');
         }
+        jw_close(w, ']');
         int ttl = device_ttl_class(d);
         if (ttl > 0)
-                cJSON_AddNumberToObject(o, "ttl", ttl);
+                jw_int_member(w, "ttl", ttl);
         else
-                cJSON_AddNullToObject(o, "ttl");
-        identity_json(o, d);
-        eol_json(o, d);
-        return o;
+                jw_null_member(w, "ttl");
+        identity_json(w, d);
+        eol_json(w, d);
+        if (scan_id)
+                jw_str_member(w, "scan_id", scan_id);
+        jw_close(w, '}');
 }
 
 static cJSON *document_json(const struct scan_info *si, const struct inventory *inv)
@@ -215,48 +393,11 @@ static cJSON *document_json(const struct scan_info *si, const struct inventory *
         return doc;
 }
 
-static int put(FILE *f, cJSON *j, bool pretty)
-{
-        char *s = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
-        int r = 0;
-        if (!s)
-                return -ENOMEM;
-        if (fputs(s, f) == EOF || fputc('\n', f) == EOF)
-                r = -EIO;
-        cJSON_free(s);
-        return r;
-}
-
-
-/* The devices are written one at a time, so that memory holds one device's
- * tree, not the whole document's (a cJSON tree takes some 20 times the
- * size of its text: 65,536 devices would take gigabytes). The document
- * around them is printed with an empty "devices" array, cut there, and the
- * devices go in between, laid out exactly as cJSON lays out an array of
- * objects inside the top-level object: "[{", lines indented by two more
- * tabs, "}, {" between devices, "}]". */
+/* The devices are written one at a time, so that memory holds one device,
+ * not the whole document's tree (65,536 devices took 1.8 GiB as a cJSON
+ * tree). The document around them is printed with an empty "devices"
+ * array, cut there, and the devices go in between. */
 #define DEVICES_HOLE "\n\t\"devices\":\t[]"
-
-static int put_device(FILE *f, const struct device *d, bool first)
-{
-        cJSON *j = device_json(d);
-        if (!j)
-                return -ENOMEM;
-        char *t = cJSON_Print(j);
-        cJSON_Delete(j);
-        if (!t)
-                return -ENOMEM;
-        int r = fputs(first ? "[" : ", ", f) == EOF ? -EIO : 0;
-        for (const char *p = t; *p && r == 0; ) {
-                const char *nl = strchr(p, '\n');
-                size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-                if (fwrite(p, 1, n, f) != n || (nl && nl[1] && fputs("\t\t", f) == EOF))
-                        r = -EIO;
-                p += n;
-        }
-        cJSON_free(t);
-        return r;
-}
 
 int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv)
 {
@@ -272,40 +413,36 @@ int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv
         if (!t)
                 return -ENOMEM;
         char *hole = strstr(t, DEVICES_HOLE);
-        int r = 0;
         if (!hole) {
-                r = -EINVAL;    /* cannot happen: document_json put it there */
-                goto out;
+                cJSON_free(t);
+                return -EINVAL;         /* cannot happen: document_json put it there */
         }
         char *rest = hole + strlen(DEVICES_HOLE) - 2;   /* at "[]" */
-        size_t head = (size_t)(rest - t);
+        struct jw w = { .f = f, .pretty = true, .base = 1 };
         size_t n = inventory_count(inv);
-        if (fwrite(t, 1, head, f) != head)
-                r = -EIO;
-        for (size_t i = 0; i < n && r == 0; i++)
-                r = put_device(f, inventory_get(inv, i), i == 0);
-        if (r == 0 && fputs(n ? "]" : "[]", f) == EOF)
-                r = -EIO;
-        if (r == 0 && (fputs(rest + 2, f) == EOF || fputc('\n', f) == EOF))
-                r = -EIO;
-out:
+        jw_raw(&w, t, (size_t)(rest - t));
+        jw_open(&w, '[');
+        for (size_t i = 0; i < n && !w.err; i++) {
+                jw_next(&w);
+                device_json(&w, inventory_get(inv, i), NULL);
+        }
+        jw_close(&w, ']');
+        jw_raw(&w, rest + 2, strlen(rest + 2));
+        jw_raw(&w, "\n", 1);
         cJSON_free(t);
-        return r;
+        free(w.buf);
+        return w.err;
 }
 
 /* One device per line; each line carries the scan id so lines from many
  * scans can be mixed in one log. */
 int output_ndjson(FILE *f, const struct scan_info *si, const struct inventory *inv)
 {
-        for (size_t i = 0; i < inventory_count(inv); i++) {
-                cJSON *d = device_json(inventory_get(inv, i));
-                if (!d)
-                        return -ENOMEM;
-                cJSON_AddStringToObject(d, "scan_id", si->id);
-                int r = put(f, d, false);
-                cJSON_Delete(d);
-                if (r < 0)
-                        return r;
+        struct jw w = { .f = f };
+        for (size_t i = 0; i < inventory_count(inv) && !w.err; i++) {
+                device_json(&w, inventory_get(inv, i), si->id);
+                jw_raw(&w, "\n", 1);
         }
-        return 0;
+        free(w.buf);
+        return w.err;
 }
