@@ -13,8 +13,8 @@
 #
 # Two output formats, because they measure different things: with csv (one line per
 # device, with os and eol columns) the difference is identification and the verdicts;
-# with json it also includes putting each device's os (with its evidence) and eol objects
-# into the document, which the JSON writer builds whole in memory before printing it.
+# with json it also includes writing each device's os (with its evidence) and eol objects
+# into the document.
 # The capture goes to a temporary directory (about 45 MB for 65,536 devices), removed at
 # exit; the output to a file there, not the terminal.
 set -eu
