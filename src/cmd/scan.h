@@ -41,6 +41,7 @@ struct scan_opts {
         const char *spool_dir;
         uint64_t spool_max_bytes;
         unsigned connect_timeout_ms, timeout_ms;
+        unsigned retry_total_ms;        /* 0: push's default (listen sets less) */
 };
 
 /* Does this scan probe at all? (an interface, not --passive, a probe on) */

@@ -205,6 +205,8 @@ int push_after(const struct scan_opts *o, const struct scan_info *si,
                 po.connect_timeout_ms = o->connect_timeout_ms;
         if (o->timeout_ms)
                 po.timeout_ms = o->timeout_ms;
+        if (o->retry_total_ms)
+                po.retry_total_ms = o->retry_total_ms;
         po.note = cmd_push_note;
         r = push_spool(&po, &res);
         if (r < 0 && r != -EWOULDBLOCK) {
