@@ -419,9 +419,10 @@ static bool str_differ(const char *a, const char *b)
         return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
 }
 
-/* Open the capture. A FIFO or other non-regular file given by name goes
- * through standard input, where libpcap hands each record over as it
- * arrives (the fast reader fills a large buffer first). 0 or an exit code. */
+/* Open the capture. A pipe (a FIFO by name, or a standard input that is
+ * not a regular file) is read through unbuffered stdio, record by record
+ * as it arrives, so that poll() on it says whether a frame waits and the
+ * timers run while the writer is quiet. 0 or an exit code. */
 static int open_capture(struct listener *L)
 {
         struct capture_open_err e = { 0 };
@@ -444,7 +445,14 @@ static int open_capture(struct listener *L)
                         close(fd);
                         path = "-";
                 }
-                L->can_break = strcmp(path, "-") == 0;
+                if (strcmp(path, "-") == 0) {
+                        if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                                path = "/dev/stdin";    /* a file: the fast reader */
+                        } else {
+                                setvbuf(stdin, NULL, _IONBF, 0);
+                                L->can_break = true;
+                        }
+                }
                 r = capture_open_file(path, &L->cap, &e);
         }
         if (r == 0)
@@ -526,12 +534,15 @@ static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t
         if (L->on_new && L->o.push_url && !L->new_due && inventory_count(L->inv) > before &&
             new_to_state(L, before))
                 L->new_due = mono_usec() + LISTEN_NEW_DEBOUNCE_US;
-        /* Reading a pipe, libpcap would not return before its end: break
-         * out when a signal came or a timer is due. */
-        if (L->can_break &&
-            (got_term || got_hup || L->oom ||
-             (++L->since_check % LISTEN_CHECK_FRAMES == 0 && mono_usec() >= next_deadline(L))))
-                capture_break(L->cap);
+        /* Reading a pipe, libpcap would not return before its end: back to
+         * the loop when the pipe is empty (it waits there with the timers),
+         * a signal came or a timer is due. */
+        if (L->can_break) {
+                struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+                if (got_term || got_hup || L->oom || poll(&p, 1, 0) == 0 ||
+                    (++L->since_check % LISTEN_CHECK_FRAMES == 0 && mono_usec() >= next_deadline(L)))
+                        capture_break(L->cap);
+        }
 }
 
 /* Keep at most LISTEN_CHANGES_MAX changes between two pushes. */
@@ -739,7 +750,7 @@ static void reload(struct listener *L)
  * 0 or an exit code. */
 static int run(struct listener *L)
 {
-        int fd = capture_fd(L->cap), ret = 0;
+        int fd = L->can_break ? STDIN_FILENO : capture_fd(L->cap), ret = 0;
 
         for (;;) {
                 if (got_term)
@@ -767,7 +778,8 @@ static int run(struct listener *L)
                         struct pollfd p = { .fd = fd, .events = POLLIN };
                         int pr = ppoll(&p, 1, &ts, NULL);
                         if (pr < 0 && errno != EINTR) {
-                                cmd_error("'%s': poll: %s", L->o.iface, strerror(errno));
+                                cmd_error("'%s': poll: %s", L->o.iface ? L->o.iface : L->o.read,
+                                          strerror(errno));
                                 ret = NETINV_EXIT_FAILURE;
                                 break;
                         }
@@ -877,8 +889,9 @@ int cmd_listen(int argc, char **argv)
                 }
         }
 
-        /* SIGHUP restarts an interrupted read (a pipe's reload waits for
-         * the next frame); SIGTERM and SIGINT interrupt it. */
+        /* The loop waits in poll(), which any signal interrupts. Inside a
+         * read (the rest of a record from a pipe) SIGHUP lets the read go
+         * on; SIGTERM and SIGINT end it. */
         struct sigaction sa = { .sa_handler = on_signal };
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL);
