@@ -10,7 +10,8 @@
 #      register and carries site B and only the new device's changes.
 #   3. ssdp-minidlna.pcap, then SIGTERM: exit 0 at once, the last document
 #      delivered, the spool empty, state.json parses and holds all twelve
-#      devices, and every document arrived exactly once by Idempotency-Key.
+#      devices, every document arrived exactly once by Idempotency-Key and
+#      follows doc/netinv-1.schema.json.
 set -euo pipefail
 netinv=${NETINV_BIN:?NETINV_BIN is not set}
 caps=${NETINV_TEST_CAPTURES:?NETINV_TEST_CAPTURES is not set}
@@ -128,6 +129,19 @@ assert [c["mac"] for c in b["changes"] if c["kind"] == "new"] == ["00:11:32:00:0
 st = json.load(open(sys.argv[2]))
 assert st["schema"] == "netinv-state/1", st.get("schema")
 assert len(st["devices"]) == 12, len(st["devices"])
+PY
+# Every pushed document follows the published schema (when jsonschema is here).
+python3 - "$here/../../doc/netinv-1.schema.json" "$d/a.log" "$d/b.log" <<'PY' || fail "schema"
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit(0)
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for log in sys.argv[2:]:
+    for l in open(log):
+        errs = list(v.iter_errors(json.loads(l)["body"]))
+        assert not errs, [f"{'/'.join(map(str, e.path))}: {e.message}" for e in errs[:3]]
 PY
 left=$(ls "$d/st/spool" | grep -v -e '^dropped$' -e '^failed$' || true)
 [[ -z $left ]] || fail "the spool is not empty: $left"
