@@ -8,6 +8,8 @@
 #   2. The config changes (site B, another register) and SIGHUP: the next
 #      document (after mdns-avahi.pcap's new device) goes to the new
 #      register and carries site B and only the new device's changes.
+#      Meanwhile a scan on the same state directory exits 75 (the lock),
+#      and a config with an unknown key on SIGHUP keeps the running one.
 #   3. ssdp-minidlna.pcap, then SIGTERM: exit 0 at once, the last document
 #      delivered, the spool empty, state.json parses and holds all twelve
 #      devices, every document arrived exactly once by Idempotency-Key and
@@ -27,7 +29,7 @@ cleanup() {
         rm -rf "$d"
 }
 trap cleanup EXIT
-fail() { echo "state-listen: FAIL: $*" >&2; [[ -f $d/err ]] && sed 's/^/  netinv: /' "$d/err" >&2; exit 1; }
+fail() { echo "state-listen: FAIL: $*" >&2; [[ -f $d/err ]] && sed 's/^/  | /' "$d/err" >&2; exit 1; }
 
 start_register() {      # $1: name
         echo '{}' >"$d/$1.ctl"
@@ -107,6 +109,21 @@ new = [c["mac"] for c in b["changes"] if c["kind"] == "new"]
 assert sorted(new) == ["00:11:32:00:07:0a", "02:4e:4c:ff:07:01"], b["changes"]
 PY
 (( $(posts a) == 1 )) || fail "register a got a document after the reload"
+
+# The daemon holds the state lock: a scan on the same directory exits 75.
+rc=0
+"$netinv" scan --read "$caps/lab-30s.pcap" --oui none --state-dir "$d/st" -o /dev/null -q \
+        2>"$d/scan.err" || rc=$?
+[[ $rc == 75 ]] || fail "a scan beside the daemon: exit $rc, want 75: $(cat "$d/scan.err")"
+# A config that does not load keeps the running one (and says so).
+cp "$d/conf" "$d/conf.good"
+echo "bogus_key = 1" >>"$d/conf"
+kill -HUP "$lpid"
+for _ in $(seq 50); do grep -q "configuration not reloaded" "$d/err" && break; sleep 0.1; done
+grep -q "conf:[0-9]*: listen.bogus_key: unknown key" "$d/err" && grep -q "configuration not reloaded" "$d/err" ||
+        fail "a broken config on SIGHUP: no error"
+kill -0 "$lpid" || fail "a broken config on SIGHUP stopped the daemon"
+cp "$d/conf.good" "$d/conf"
 
 # 3. One more device, then SIGTERM: exit 0, last document, spool empty.
 pcap_part "$caps/ssdp-minidlna.pcap" records >&3
