@@ -188,10 +188,24 @@ static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t
         }
 }
 
-/* Keep at most LISTEN_CHANGES_MAX changes between two pushes. */
-static void cap_changes(struct listener *L)
+/* The changes a merge appended from index `from`, without "gone", and at
+ * most LISTEN_CHANGES_MAX between two pushes. The merge calls gone what was
+ * in the previous merge and not in this one: right between two scans,
+ * noise for a daemon (after a restart, everything that has not talked in
+ * its first minute). A device that left shows as stale instead. */
+static void keep_changes(struct listener *L, size_t from)
 {
         struct change_list *l = &L->pending;
+        size_t w = from;
+        for (size_t i = from; i < l->n; i++) {
+                if (l->c[i].kind == CH_GONE) {
+                        free(l->c[i].before);
+                        free(l->c[i].after);
+                        continue;
+                }
+                l->c[w++] = l->c[i];
+        }
+        l->n = w;
         while (l->n > LISTEN_CHANGES_MAX) {
                 struct change *c = &l->c[--l->n];
                 free(c->before);
@@ -245,11 +259,12 @@ static int cycle(struct listener *L, bool push)
         memset(L->texts.os_text, 0, (n + 1) * sizeof(*L->texts.os_text));
         L->texts.inv = L->inv;
         state_set_ident(L->run.st, state_ident, &L->texts);
+        size_t from = L->pending.n;
         if (state_merge(L->run.st, L->inv, now, &L->pending) < 0) {
                 cmd_error("out of memory while merging the state");
                 return -1;
         }
-        cap_changes(L);
+        keep_changes(L, from);
         if (L->o.forget_after)
                 state_forget(L->run.st, now, L->o.forget_after);
         int r = state_save(L->run.st, L->o.state_dir, now);

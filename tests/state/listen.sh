@@ -14,6 +14,9 @@
 #      delivered, the spool empty, state.json parses and holds all twelve
 #      devices, every document arrived exactly once by Idempotency-Key and
 #      follows doc/netinv-1.schema.json.
+#   4. A restart over mdns-avahi.pcap alone (two known devices): its
+#      document has no changes: nothing new, and no "gone" for the ten
+#      devices it has not heard.
 set -euo pipefail
 netinv=${NETINV_BIN:?NETINV_BIN is not set}
 caps=${NETINV_TEST_CAPTURES:?NETINV_TEST_CAPTURES is not set}
@@ -147,6 +150,18 @@ st = json.load(open(sys.argv[2]))
 assert st["schema"] == "netinv-state/1", st.get("schema")
 assert len(st["devices"]) == 12, len(st["devices"])
 PY
+# 4. A restart that hears only two known devices: nothing is new, and the
+#    ten it has not heard yet are not called gone.
+"$netinv" listen --read "$caps/mdns-avahi.pcap" -c "$d/conf" --state-dir "$d/st" --oui none \
+        2>"$d/err" || fail "the restart over mdns-avahi.pcap: exit $?"
+python3 - "$d/b.log" <<'PY' || fail "the document after a restart"
+import json, sys
+p = [json.loads(l) for l in open(sys.argv[1])]
+assert len(p) == 3 and p[2]["status"] == 200, p
+b = p[2]["body"]
+assert len(b["devices"]) == 2 and b["changes"] == [], (len(b["devices"]), b["changes"])
+PY
+
 # Every pushed document follows the published schema (when jsonschema is here).
 python3 - "$here/../../doc/netinv-1.schema.json" "$d/a.log" "$d/b.log" <<'PY' || fail "schema"
 import json, sys
