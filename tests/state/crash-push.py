@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""crash-push.py - kill -9 `netinv scan --push` and `netinv push` at 100
-random moments while they talk to a register that stalls, fails and drops
-connections (register.py), so that most kills land inside a request, a
-spool write or a state save. After every kill: each pending spool file and
+"""crash-push.py - kill -9 `netinv scan --push`, `netinv listen --push`
+(its last save and push) and `netinv push` at 100 random moments while
+they talk to a register that stalls, fails and drops connections
+(register.py), so that most kills land inside a request, a spool write or
+a state save. After every kill: each pending spool file and
 the state file parse as JSON. At the end a healthy `netinv push` empties the
 spool, and every document that was ever spooled reached the register,
 stored exactly once by its Idempotency-Key (a repeat is recognised as one).
 
-CRASH_ROUNDS sets the number of kills (default 100); about 40 s.
+CRASH_ROUNDS sets the number of runs (default 100); about 20 s.
 """
 import atexit, json, os, pwd, random, shutil, signal, subprocess, sys, tempfile, time
 
@@ -64,10 +65,13 @@ def main():
     t0 = time.monotonic()
     for i in range(ROUNDS):
         before = len(reg.records())
-        if i % 2 == 0:
+        if i % 3 == 0:
             cmd = [NETINV, "scan", "--read", os.path.join(CAPS, "lab-30s.pcap"), "--oui", "none",
                    "--no-identify", "-c", conf, "--state-dir", st, "--push", reg.url,
                    "-o", os.devnull, "-q"]
+        elif i % 3 == 1:
+            cmd = [NETINV, "listen", "--read", os.path.join(CAPS, "lab-30s.pcap"), "--oui", "none",
+                   "-c", conf, "--state-dir", st, "--push", reg.url, "-q"]
         else:
             path, _ = write_doc(d, base, i)
             cmd = [NETINV, "push", "--spool", spool, "--url", reg.url, "--add", path, "-q"] + FAST
