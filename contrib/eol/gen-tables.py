@@ -7,10 +7,12 @@ copies the products netinv ships to data/eol/<name>.json unchanged, so the
 shipped tables and what `netinv eol update` downloads are one format.
 Provenance goes to data/eol/SOURCES.md (the documents stay pure API v1).
 
-Tables written by hand from vendor pages (data/eol/*.json with a top-level
-"netinv" object) are never touched; SOURCES.md lists them from that object.
+Tables written by hand from vendor pages live in contrib/eol/extra/*.json
+(same format plus a top-level "netinv" object naming origin, sources and
+note); they are checked and copied the same way, and SOURCES.md lists them
+from that object. So data/eol is always this script's output.
 
-    contrib/eol/gen-tables.py [--snapshot ../shared/eol] [--out data/eol]
+    contrib/eol/gen-tables.py [--snapshot ../shared/eol] [--extra contrib/eol/extra] [--out data/eol]
 """
 import argparse
 import json
@@ -24,6 +26,18 @@ PRODUCTS = [
     "ubuntu", "debian", "rhel", "centos", "rocky-linux", "almalinux",
     "fedora", "alpine-linux", "linux", "freebsd", "opensuse", "sles",
     "cisco-ios-xe", "fortios", "panos", "routeros", "esxi",
+]
+
+
+# Products the issue asks for that are not shipped, and why: a verdict
+# for them stays "unknown" (an honest answer) until a source is found.
+NOT_SHIPPED = [
+    ("cisco-asa", "No stored copy of Cisco's ASA software support timelines with per-train dates was "
+     "found (the Secure Firewall sustaining bulletin read covers only releases after 9.23, without "
+     "dates). Identification still names the product and version (9.16(4) -> cycle 9.16)."),
+    ("openssh", "Upstream publishes no lifecycle (fixes go into the next release only); what matters "
+     "on a device is the distribution's package, judged through the distribution's table "
+     "(Debian-10+deb9u7 -> debian 9, Ubuntu-4ubuntu0.5 -> ubuntu 20.04)."),
 ]
 
 
@@ -68,6 +82,7 @@ def main():
                                 os.path.join(root, "..", "..", "shared", "eol"))
                     if os.path.isdir(d)), os.path.join("..", "shared", "eol"))
     ap.add_argument("--snapshot", default=default)
+    ap.add_argument("--extra", default=os.path.join(here, "extra"))
     ap.add_argument("--out", default=os.path.join(root, "data", "eol"))
     a = ap.parse_args()
 
@@ -89,17 +104,29 @@ def main():
                      (res.get("links") or {}).get("html") or ""))
 
     vendor = []
-    for fn in sorted(os.listdir(a.out)):
-        if not fn.endswith(".json") or fn[:-5] in PRODUCTS:
+    for fn in sorted(os.listdir(a.extra)):
+        if not fn.endswith(".json"):
             continue
-        doc = json.load(open(os.path.join(a.out, fn), encoding="utf-8"))
+        name = fn[:-5]
+        if name in PRODUCTS:
+            raise SystemExit(f"{fn}: both in the snapshot list and written by hand")
+        with open(os.path.join(a.extra, fn), "rb") as f:
+            raw = f.read()
+        doc = json.loads(raw)
         extra = doc.get("netinv")
-        if not isinstance(extra, dict):
-            print(f"warning: {fn}: neither generated nor marked as hand-written", file=sys.stderr)
-            continue
-        check(doc, fn[:-5])
-        vendor.append((fn[:-5], doc["result"].get("label", fn[:-5]),
+        if not isinstance(extra, dict) or extra.get("origin") in (None, "endoflife.date"):
+            raise SystemExit(f"{fn}: a hand-written table needs netinv.origin (e.g. \"vendor\")")
+        check(doc, name)
+        with open(os.path.join(a.out, fn), "wb") as f:
+            f.write(raw)
+        vendor.append((name, doc["result"].get("label", name),
                        len(doc["result"]["releases"]), doc.get("generated_at", "?")[:10], extra))
+
+    known = set(PRODUCTS) | {v[0] for v in vendor}
+    for fn in sorted(os.listdir(a.out)):
+        if fn.endswith(".json") and fn[:-5] not in known:
+            print(f"warning: {a.out}/{fn} comes from neither the snapshot nor {a.extra}; remove it",
+                  file=sys.stderr)
 
     out = []
     out.append("# Sources of the shipped end-of-life tables\n")
@@ -125,7 +152,8 @@ def main():
                "Facts (cycle names, dates) come from the sources listed: the vendor's "
                "lifecycle pages and, where listed, the endoflife.date repository file "
                "(MIT) whose contributors transcribed them, read on the date given; no "
-               "text is copied. Each is maintained by hand.\n")
+               "text is copied. Each is maintained by hand in `contrib/eol/extra/` and "
+               "copied here byte for byte by the same script.\n")
     if not vendor:
         out.append("None yet.\n")
     else:
@@ -136,6 +164,12 @@ def main():
         out.append(f"| {v[0]} | {v[1]} | {v[2]} | {v[3]} | {srcs} |")
         if v[4].get("note"):
             out.append(f"|  | *{v[4]['note']}* | | | |")
+    out.append("")
+    out.append("## Not shipped\n")
+    out.append("| product | why |")
+    out.append("|---|---|")
+    for name, why in NOT_SHIPPED:
+        out.append(f"| {name} | {why} |")
     out.append("")
     with open(os.path.join(a.out, "SOURCES.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(out))

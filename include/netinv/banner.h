@@ -76,6 +76,17 @@ enum dissect_res parse_rdp_x224(struct cursor *c, const struct frame_ctx *ctx,
  * The community is never recorded. */
 enum dissect_res parse_snmp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 
+/* A UPnP device description (UPnP Device Architecture 2.0 §2.3, XML), the
+ * body the probe fetched from an SSDP LOCATION. The root device's
+ * upnp.device_type, upnp.friendly_name, upnp.manufacturer, upnp.model_name,
+ * upnp.model_number, upnp.model_description, upnp.firmware (vendor
+ * firmwareVersion / softwareVersion / displayVersion), upnp.udn,
+ * upnp.presentation_url, and upnp.device_type of each embedded device
+ * (at most UPNP_EMBEDDED_MAX). Serial numbers are never recorded. OK when
+ * the root device's element closed, TRUNCATED when the body ends first,
+ * IGNORED when it is not a description (its first element is not <root>). */
+enum dissect_res parse_upnp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
+
 /* BER/DER (X.690 §8.1): one TLV with a single-byte tag and a definite
  * length of at most BER_LEN_BYTES_MAX length bytes. On success *ret_tag is
  * the tag byte and *ret_val a sub-cursor over the contents, the parent
@@ -117,6 +128,23 @@ ssize_t snmp_get_request(uint8_t *buf, size_t cap, const char *community, int32_
 /* NBNS NODE STATUS REQUEST (RFC 1002 §4.2.17) for "*", transaction `txid`. */
 ssize_t nbns_node_status_request(uint8_t *buf, size_t cap, uint16_t txid);
 
+/* SSDP M-SEARCH (UPnP Device Architecture 2.0 §1.3.2) to 239.255.255.250:1900
+ * for search target `st`, waiting at most `mx` seconds (1..5), with the
+ * given USER-AGENT ("OS/version UPnP/2.0 product/version"). -EINVAL when
+ * mx is out of range or a string holds CR or LF. */
+ssize_t ssdp_msearch_request(uint8_t *buf, size_t cap, unsigned mx, const char *st,
+                             const char *user_agent);
+
+/* An SSDP LOCATION (UDA 2.0 §1.3.3, `len` bytes, not NUL-terminated) that
+ * the ssdp probe may fetch: "http://" (any case), a dotted-quad IPv4 host
+ * (no name, no user info, no IPv6 literal), an optional port (1..65535,
+ * default 80) and a path of printable ASCII without blanks. On success the
+ * address (host order) and port, and the URL rebuilt as
+ * "http://a.b.c.d:port/path" in url (NUL-terminated). 0, -EINVAL, or
+ * -ENOSPC when the URL does not fit in cap. */
+int ssdp_location_url(const char *loc, size_t len, uint32_t *ret_ip, uint16_t *ret_port,
+                      char *url, size_t cap);
+
 /* Caps the builders and parsers share. */
 #define SMB2_NETNAME_MAX        255u    /* a DNS name or an address literal */
 #define SNMP_COMMUNITY_MAX      255u
@@ -124,5 +152,6 @@ ssize_t nbns_node_status_request(uint8_t *buf, size_t cap, uint16_t txid);
 #define SNMP_GET_OIDS_MAX       16u
 #define BER_LEN_BYTES_MAX       4u      /* long-form lengths beyond 2^32 are refused */
 #define HTTP_TITLE_SCAN         16384u  /* body bytes searched for <title> */
+#define UPNP_EMBEDDED_MAX       16u     /* embedded devices' deviceType kept */
 
 #endif

@@ -95,6 +95,9 @@ enum dissect_res dissect_cdp(struct cursor *c, const struct frame_ctx *ctx, stru
 enum dissect_res dissect_ssdp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 /* NBNS NODE STATUS responses (UDP 137; nbns.c). */
 enum dissect_res dissect_nbns(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
+/* TCP SYN-ACKs (open ports, stack shape) and RST+ACKs to a SYN (tcp.c);
+ * every other segment is ignored. Reads ctx->ip_version and ip_ttl. */
+enum dissect_res dissect_tcp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s);
 
 /* Ports and ethertypes the demux routes on. */
 #define ETHERTYPE_IPV4          0x0800

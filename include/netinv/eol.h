@@ -53,7 +53,10 @@ struct eol_verdict {
         int32_t extended_date;  /* end of extended support, or EOL_NO_DATE */
         int32_t days_left;      /* until the date that decides the status
                                  * (negative: days since); EOL_NO_DATE if none */
-        char source[128];       /* where the table came from (file or URL) */
+        const char *source;     /* where the table came from (file or URL), never
+                                 * NULL ("" if unknown); points into the db: valid
+                                 * while it is loaded (65,536 copies of a path
+                                 * would be 8 MiB of a large scan's budget) */
 };
 
 struct eol_db;

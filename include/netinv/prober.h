@@ -40,13 +40,13 @@
 #include "netinv/probe.h"
 
 enum probe_id {
-        PROBE_IPV6,     /* ICMPv6 echo to ff02::1 (+ MLD query): link-local hosts */
-        PROBE_MDNS,     /* DNS-SD browse and resolve over mDNS */
-        PROBE_SSDP,     /* M-SEARCH, then the UPnP device descriptions */
-        PROBE_NBNS,     /* NetBIOS node status to each IPv4 host */
-        PROBE_TCP,      /* SYN to --ports on each IPv4 host */
-        PROBE_BANNER,   /* SSH, HTTP(S), SMB2/NTLMSSP, RDP, SNMP answers on open ports */
-        PROBE_N
+        PROBER_IPV6,    /* ICMPv6 echo to ff02::1: hosts with link-local addresses */
+        PROBER_MDNS,    /* DNS-SD browse and resolve over mDNS */
+        PROBER_SSDP,    /* M-SEARCH, then the UPnP device descriptions */
+        PROBER_NBNS,    /* NetBIOS node status to each IPv4 host */
+        PROBER_TCP,     /* SYN to --ports on each IPv4 host */
+        PROBER_BANNER,  /* SSH, HTTP(S), SMB2/NTLMSSP, RDP, SNMP answers on open ports */
+        PROBER_N
 };
 
 #define PROBER_PORTS_MAX        64u
@@ -139,19 +139,41 @@ static inline void prober_emit(const struct prober_env *env, const struct obs_si
         env->emit(env->emit_user, s, ts_usec);
 }
 
+/* ---- for the tests of the tcp probe (src/probe/tcp.c) ---- */
+
+/* Every field of the SYN the tcp probe sends that varies. */
+struct tcp_syn {
+        uint8_t src_mac[6], dst_mac[6];
+        uint32_t src_ip, dst_ip;        /* host order */
+        uint16_t sport, dport;
+        uint32_t isn;                   /* sequence number */
+        uint32_t tsval;                 /* timestamp option value (RFC 7323) */
+        uint16_t ip_id;
+};
+/* Build that SYN with the libnet handle of an open tcp probe (p from
+ * probe_tcp_ops.open) into buf: the exact bytes that go on the wire.
+ * The length, or -errno (-ENOSPC: buf too small). */
+int probe_tcp_frame(void *p, const struct tcp_syn *syn, uint8_t *buf, size_t cap);
+
 /* ---- for the scan ---- */
 
 struct prober;
 
 /* enabled[i]: probe i runs. Opens every enabled probe (before the
  * privilege drop). 0, or -errno with "<probe>: <reason>" in why. */
-int prober_open(const struct prober_env *env, const bool enabled[PROBE_N],
+/* The interface's IPv6 link-local address: 0, or -ENOENT. */
+int prober_ip6_linklocal(const char *ifname, uint8_t ret[16]);
+int prober_open(const struct prober_env *env, const bool enabled[PROBER_N],
                 struct prober **ret, char *why, size_t whylen);
 void prober_free(struct prober *pr);
 void prober_start(struct prober *pr, uint64_t now);
+/* ip (host order) answered from mac. Only addresses of the plan reach the
+ * probes, each once. */
 void prober_host(struct prober *pr, uint32_t ip, const uint8_t mac[6], uint64_t now);
 void prober_hosts_done(struct prober *pr, uint64_t now);
 void prober_seen(struct prober *pr, const struct obs_sink *s, uint64_t now);
+/* The shared budget (for the tests). */
+struct prober_budget *prober_get_budget(struct prober *pr);
 /* 1 when every probe finished, else 0 with *ret_wake. */
 int prober_run(struct prober *pr, uint64_t now, uint64_t *ret_wake);
 size_t prober_pollfds(struct prober *pr, struct pollfd *fds, size_t cap);

@@ -66,7 +66,9 @@ int spool_read(const char *dir, const struct spool_entry *e, char **ret_buf, siz
 /* Delivered: remove it (and fsync the directory). */
 int spool_done(const char *dir, const struct spool_entry *e);
 /* Refused: move it to DIR/failed/ and write the status and the response
- * body (at most PUSH_RESPONSE_MAX bytes) beside it. */
+ * body (at most PUSH_RESPONSE_MAX bytes) beside it. failed/ keeps the
+ * SPOOL_FAILED_MAX newest; older ones are removed with their responses. */
+#define SPOOL_FAILED_MAX 32u
 int spool_fail(const char *dir, const struct spool_entry *e, long status,
                const char *body, size_t body_len);
 

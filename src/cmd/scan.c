@@ -51,11 +51,20 @@ struct pipeline {
         struct obs_sink *sink;
         struct dissect_stats st;
         struct arp_sweep *sweep;        /* told about every ARP binding, or NULL */
+        struct prober *prober;          /* told about every observation, or NULL */
         uint8_t own_mac[6];             /* the sweep's sender address */
         int oom;
 };
 
 static volatile sig_atomic_t stop_requested;
+
+/* The pacer's clock: monotonic, µs. */
+static uint64_t mono_usec(void)
+{
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
 
 static void on_signal(int sig)
 {
@@ -102,14 +111,27 @@ static void on_frame(void *user, enum linktype lt, const uint8_t *data, uint32_t
                         if (ob->source == PROTO_ARP && ob->kind == OBS_IPV4)
                                 arp_sweep_seen(pl->sweep, ob->mac, ob->addr, ts);
                 }
+        /* The probes after the sweep hear every answer, and every address
+         * of the plan that showed itself (ARP, DHCP, ...) is a host to ask. */
+        if (pl->prober && pl->sink->n) {
+                uint64_t now = mono_usec();
+                for (size_t i = 0; i < pl->sink->n; i++) {
+                        const struct obs *ob = &pl->sink->obs[i];
+                        if (ob->kind == OBS_IPV4 && memcmp(ob->mac, pl->own_mac, 6) != 0)
+                                prober_host(pl->prober, (uint32_t)ob->addr[0] << 24 |
+                                            (uint32_t)ob->addr[1] << 16 | (uint32_t)ob->addr[2] << 8 |
+                                            ob->addr[3], ob->mac, now);
+                }
+                prober_seen(pl->prober, pl->sink, now);
+        }
 }
 
-/* The pacer's clock: monotonic, µs. */
-static uint64_t mono_usec(void)
+/* Observations a probe made from its own sockets (banners, descriptions). */
+static void on_emit(void *user, const struct obs_sink *s, uint64_t ts)
 {
-        struct timespec t;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+        struct pipeline *pl = user;
+        if ((s->n || s->dropped) && inventory_add_sink(pl->inv, s, ts) == -ENOMEM)
+                pl->oom = 1;
 }
 
 static void usage(FILE *f)
@@ -120,7 +142,20 @@ static void usage(FILE *f)
               "  -i, --interface IFACE  listen on IFACE (also the first argument)\n"
               "  -r, --read FILE        read a pcap/pcapng capture (\"-\": standard input)\n"
               "      --passive          only listen: send nothing\n"
-              "      --no-arp           no ARP sweep (the only probe in this version)\n"
+              "      --no-arp           no ARP sweep (the other probes ask the hosts found\n"
+              "                         passively)\n"
+              "      --probes LIST      only these: arp, ndp (IPv6), mdns, ssdp, nbns, tcp, and\n"
+              "                         ssh, http, smb, rdp, snmp (banners); all; none\n"
+              "      --no-ipv6          no ICMPv6 echo to all nodes (ff02::1)\n"
+              "      --no-mdns          no DNS-SD browse over mDNS\n"
+              "      --no-ssdp          no SSDP M-SEARCH, no UPnP descriptions\n"
+              "      --no-nbns          no NetBIOS node status requests\n"
+              "      --no-tcp           no TCP SYN probe (and so no banners)\n"
+              "      --no-banner        no SSH/HTTP/SMB/RDP/SNMP conversations on open ports\n"
+              "      --ports LIST       TCP ports to try (default " PROBER_PORTS_DEFAULT ")\n"
+              "      --payload-ports LIST  fragile ports (printing, industrial) that may get\n"
+              "                         more than a SYN\n"
+              "      --snmp-community C ask SNMP v2c with community C (repeatable; default: no SNMP)\n"
               "      --range CIDR       sweep CIDR instead of the interface's subnets (repeatable)\n"
               "      --exclude CIDR|MAC never probe these addresses or this station (repeatable)\n"
               "      --force            allow ranges larger than a /16 or outside the subnets\n"
@@ -169,6 +204,24 @@ static void scan_defaults(struct scan_opts *o)
         o->pacer.timeout_us = PROBE_TIMEOUT_MS_DEFAULT * 1000ull;
         o->stale_days = SCAN_STALE_DAYS_DEFAULT;
         o->as_of = eol_today();
+        prober_parse_ports(PROBER_PORTS_DEFAULT, o->probes.ports, PROBER_PORTS_MAX, &o->probes.n_ports);
+}
+
+/* The probes named by the "probes" key or --probes (netinv.conf(5)):
+ * ndp is the IPv6 probe, upnp goes with ssdp, and the banner probe runs when
+ * any of ssh, http, smb, rdp or snmp is named. */
+static void set_probes(struct scan_opts *o, uint32_t bits)
+{
+#define ON(p) (bits & (1u << (p)))
+        o->no_arp = !ON(PROBE_ARP);
+        o->no_probe[PROBER_IPV6] = !ON(PROBE_NDP);
+        o->no_probe[PROBER_MDNS] = !ON(PROBE_MDNS);
+        o->no_probe[PROBER_SSDP] = !ON(PROBE_SSDP) && !ON(PROBE_UPNP);
+        o->no_probe[PROBER_NBNS] = !ON(PROBE_NBNS);
+        o->no_probe[PROBER_TCP] = !ON(PROBE_TCP);
+        o->no_probe[PROBER_BANNER] = !ON(PROBE_SSH) && !ON(PROBE_HTTP) && !ON(PROBE_SMB) &&
+                                     !ON(PROBE_RDP) && !ON(PROBE_SNMP);
+#undef ON
 }
 
 /* The configuration file (netinv.conf(5)): /etc/netinv/netinv.conf when it
@@ -211,7 +264,14 @@ static int scan_config(int argc, char **argv, struct config *cfg, struct scan_op
         if (SET(CK_PASSIVE))
                 o->passive = cfg->passive;
         if (SET(CK_PROBES))
-                o->no_arp = !(cfg->probes & (1u << PROBE_ARP));
+                set_probes(o, cfg->probes);
+        if (SET(CK_PORTS) && cfg->n_ports) {
+                size_t n = 0;
+                for (size_t i = 0; i < cfg->n_ports; i++)
+                        for (uint32_t v = cfg->ports[i].lo; v <= cfg->ports[i].hi && n < PROBER_PORTS_MAX; v++)
+                                o->probes.ports[n++] = (uint16_t)v;
+                o->probes.n_ports = n;
+        }
         if (SET(CK_RATE))
                 o->pacer.rate_pps = cfg->rate;
         if (SET(CK_RETRIES))
@@ -283,7 +343,9 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         enum { OPT_PASSIVE = 256, OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_COLOR,
                OPT_NOARP, OPT_RANGE, OPT_EXCLUDE, OPT_FORCE, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
                OPT_DRYRUN, OPT_STATEDIR, OPT_FORGET, OPT_STALE, OPT_SITE, OPT_ASOF,
-               OPT_FAILEOL, OPT_NOIDENT, OPT_PUSH, OPT_PUSHFMT, OPT_TOKEN, OPT_CA, OPT_SPOOL };
+               OPT_FAILEOL, OPT_NOIDENT, OPT_PUSH, OPT_PUSHFMT, OPT_TOKEN, OPT_CA, OPT_SPOOL,
+               OPT_PORTS, OPT_PAYLOAD, OPT_COMMUNITY, OPT_PROBES,
+               OPT_NO_PROBE /* + enum probe_id: keep last */ };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
                 { "read", required_argument, NULL, 'r' },
@@ -297,6 +359,16 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 { "no-promisc", no_argument, NULL, OPT_NOPROMISC },
                 { "color", required_argument, NULL, OPT_COLOR },
                 { "no-arp", no_argument, NULL, OPT_NOARP },
+                { "no-ipv6", no_argument, NULL, OPT_NO_PROBE + PROBER_IPV6 },
+                { "no-mdns", no_argument, NULL, OPT_NO_PROBE + PROBER_MDNS },
+                { "no-ssdp", no_argument, NULL, OPT_NO_PROBE + PROBER_SSDP },
+                { "no-nbns", no_argument, NULL, OPT_NO_PROBE + PROBER_NBNS },
+                { "no-tcp", no_argument, NULL, OPT_NO_PROBE + PROBER_TCP },
+                { "no-banner", no_argument, NULL, OPT_NO_PROBE + PROBER_BANNER },
+                { "ports", required_argument, NULL, OPT_PORTS },
+                { "probes", required_argument, NULL, OPT_PROBES },
+                { "payload-ports", required_argument, NULL, OPT_PAYLOAD },
+                { "snmp-community", required_argument, NULL, OPT_COMMUNITY },
                 { "range", required_argument, NULL, OPT_RANGE },
                 { "exclude", required_argument, NULL, OPT_EXCLUDE },
                 { "force", no_argument, NULL, OPT_FORCE },
@@ -352,6 +424,45 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                         break;
                 case OPT_NOARP:
                         o->no_arp = true;
+                        break;
+                case OPT_NO_PROBE + PROBER_IPV6:
+                case OPT_NO_PROBE + PROBER_MDNS:
+                case OPT_NO_PROBE + PROBER_SSDP:
+                case OPT_NO_PROBE + PROBER_NBNS:
+                case OPT_NO_PROBE + PROBER_TCP:
+                case OPT_NO_PROBE + PROBER_BANNER:
+                        o->no_probe[c - OPT_NO_PROBE] = true;
+                        break;
+                case OPT_PORTS:
+                case OPT_PAYLOAD: {
+                        uint16_t *ports = c == OPT_PORTS ? o->probes.ports : o->probes.payload_ports;
+                        size_t *n = c == OPT_PORTS ? &o->probes.n_ports : &o->probes.n_payload_ports;
+                        if (prober_parse_ports(optarg, ports, PROBER_PORTS_MAX, n) < 0)
+                                return cmd_usage_error("%s '%s': want ports 1-65535 such as 22,80,8000-8010 "
+                                                       "(at most %u)", c == OPT_PORTS ? "--ports" :
+                                                       "--payload-ports", optarg, PROBER_PORTS_MAX);
+                        break;
+                }
+                case OPT_PROBES: {
+                        char err[256];
+                        struct config *cf = calloc(1, sizeof(*cf));
+                        if (!cf)
+                                return cmd_usage_error("out of memory");
+                        int r = config_set(cf, CK_PROBES, optarg, err, sizeof(err));
+                        uint32_t bits = cf->probes;
+                        free(cf);
+                        if (r < 0)
+                                return cmd_usage_error("--probes '%s': %s", optarg, err);
+                        set_probes(o, bits);
+                        break;
+                }
+                case OPT_COMMUNITY:
+                        if (o->probes.n_communities == PROBER_COMMUNITIES_MAX)
+                                return cmd_usage_error("at most %u --snmp-community options",
+                                                       PROBER_COMMUNITIES_MAX);
+                        if (!optarg[0] || strlen(optarg) > 255)
+                                return cmd_usage_error("--snmp-community: want 1 to 255 characters");
+                        o->probes.communities[o->probes.n_communities++] = optarg;
                         break;
                 case OPT_RANGE:
                         if (o->n_ranges == SCAN_MAX_RANGES)
@@ -517,8 +628,8 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
                 return cmd_usage_error("--range and --dry-run need an interface, not --read");
         if (o->passive && o->n_ranges)
                 return cmd_usage_error("--range sweeps, --passive sends nothing: not both");
-        if (o->no_arp && o->n_ranges)
-                return cmd_usage_error("--range names what the ARP sweep asks: not with --no-arp");
+        if (o->n_ranges && !scan_active(o))
+                return cmd_usage_error("--range names what the probes ask: not with every probe off");
         return 0;
 }
 
@@ -553,69 +664,109 @@ static int open_capture(const struct scan_opts *o, struct capture **cap)
         }
 }
 
-static void progress(const struct arp_sweep *sw, bool done)
+static void progress(const struct arp_sweep *sw, bool sweeping, bool done)
 {
-        struct arp_sweep_stats st;
+        struct arp_sweep_stats st = { 0 };
         if (done) {
                 fputs("\r\033[K", stderr);
                 return;
         }
-        arp_sweep_stats(sw, &st);
-        fprintf(stderr, "\rnetinv: ARP sweep: %llu of %llu addresses answered, %llu requests sent\033[K",
-                (unsigned long long)st.answered, (unsigned long long)st.targets,
-                (unsigned long long)st.sent);
+        if (sw)
+                arp_sweep_stats(sw, &st);
+        if (sweeping)
+                fprintf(stderr, "\rnetinv: ARP sweep: %llu of %llu addresses answered, %llu requests sent\033[K",
+                        (unsigned long long)st.answered, (unsigned long long)st.targets,
+                        (unsigned long long)st.sent);
+        else
+                fprintf(stderr, "\rnetinv: %llu addresses answered; asking them who they are\033[K",
+                        (unsigned long long)st.answered);
 }
 
-/* Read (and probe) until the end: the sweep's end, the deadline, a signal,
+#define SCAN_POLL_MAX 256       /* the capture and the probes' sockets */
+
+/* Read (and probe) until the end: the probes' end, the deadline, a signal,
  * or the end of the file. 0, or an exit code. */
 static int run_capture(const struct scan_opts *o, struct capture *cap, struct pipeline *pl,
                        uint64_t *dropped)
 {
         int fd = capture_fd(cap);
         uint64_t start = mono_usec(), last_progress = 0;
-        bool probing = pl->sweep != NULL, show = probing && !o->quiet && isatty(STDERR_FILENO);
+        bool sweeping = pl->sweep != NULL, probing = pl->prober != NULL;
+        bool show = (sweeping || probing) && !o->quiet && isatty(STDERR_FILENO);
+        bool active = sweeping || probing;
         /* Listening alone has --duration (30 s by default); a probing scan
          * ends with its probes unless --duration was given. */
-        uint64_t deadline = (!probing || o->duration_set) ? start + (uint64_t)(o->duration * 1e6)
-                                                          : UINT64_MAX;
+        uint64_t deadline = (!active || o->duration_set) ? start + (uint64_t)(o->duration * 1e6)
+                                                         : UINT64_MAX;
+        struct pollfd pfd[SCAN_POLL_MAX];
         int ret = 0;
 
+        if (probing && !sweeping)
+                prober_hosts_done(pl->prober, start);
         for (;;) {
                 uint64_t now = fd >= 0 ? mono_usec() : 0, wake = deadline;
-                if (probing) {
-                        int r = arp_sweep_run(pl->sweep, now, &wake);
+                if (sweeping) {
+                        uint64_t w = UINT64_MAX;
+                        int r = arp_sweep_run(pl->sweep, now, &w);
                         if (r < 0) {
                                 cmd_error("'%s': ARP sweep stopped: %s", o->iface, strerror(-r));
                                 ret = NETINV_EXIT_FAILURE;
                         }
                         if (r != 0) {
+                                sweeping = false;
+                                if (probing)
+                                        prober_hosts_done(pl->prober, now);
+                        } else if (w < wake) {
+                                wake = w;
+                        }
+                }
+                if (probing) {
+                        uint64_t w = UINT64_MAX;
+                        if (prober_run(pl->prober, now, &w))
                                 probing = false;
-                                if (!o->duration_set)
-                                        deadline = now;     /* read what is queued, then stop */
-                                wake = deadline;
-                        }
-                        if (show && (now - last_progress >= SCAN_PROGRESS_US || !probing)) {
-                                progress(pl->sweep, !probing);
-                                last_progress = now;
-                        }
+                        else if (w < wake)
+                                wake = w;
+                }
+                if (active && !sweeping && !probing) {
+                        active = false;
+                        if (!o->duration_set)
+                                deadline = now;     /* read what is queued, then stop */
+                        wake = deadline;
+                }
+                if (show && (now - last_progress >= SCAN_PROGRESS_US || !active)) {
+                        progress(pl->sweep, sweeping, !active);
+                        last_progress = now;
+                        if (!active)
+                                show = false;
                 }
                 if (stop_requested)
                         break;
+                size_t nfd = 0, nprobe = 0;
                 if (fd >= 0) {
                         if (now > deadline)
                                 break;
+                        pfd[nfd++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+                        if (probing)
+                                nprobe = prober_pollfds(pl->prober, pfd + 1, SCAN_POLL_MAX - 1);
+                        nfd += nprobe;
                         uint64_t left = wake > now ? wake - now : 0;
                         if (left > CAPTURE_POLL_MS * 1000ull)
                                 left = CAPTURE_POLL_MS * 1000ull;
                         struct timespec ts = { (time_t)(left / 1000000u), (long)(left % 1000000u) * 1000 };
-                        struct pollfd p = { .fd = fd, .events = POLLIN };
-                        int pr = ppoll(&p, 1, &ts, NULL);
+                        int pr = ppoll(pfd, nfd, &ts, NULL);
                         if (pr < 0 && errno != EINTR) {
                                 cmd_error("'%s': poll: %s", o->iface, strerror(errno));
                                 ret = NETINV_EXIT_FAILURE;
                                 break;
                         }
-                        if (pr <= 0) {
+                        if (pr > 0 && nprobe)
+                                prober_ready(pl->prober, pfd + 1, nprobe, mono_usec());
+                        if (pl->oom) {
+                                cmd_error("out of memory while building the inventory");
+                                ret = NETINV_EXIT_FAILURE;
+                                break;
+                        }
+                        if (pr <= 0 || !(pfd[0].revents & (POLLIN | POLLERR | POLLHUP))) {
                                 if (now == deadline)
                                         break;
                                 continue;
@@ -638,8 +789,8 @@ static int run_capture(const struct scan_opts *o, struct capture *cap, struct pi
                         break;
                 }
         }
-        if (show && probing)
-                progress(pl->sweep, true);
+        if (show)
+                progress(pl->sweep, sweeping, true);
         *dropped = capture_dropped(cap);
         return ret;
 }
@@ -704,6 +855,8 @@ int cmd_scan(int argc, char **argv)
         struct probe_iface ifc;
         struct probe_plan plan = { 0 };
         struct arp_sweep *sweep = NULL;
+        struct prober *prober = NULL;
+        struct prober_env penv = { 0 };
         FILE *out = stdout;
         char host[256] = "";
         struct state_run run = { .lock_fd = -1 };
@@ -776,11 +929,30 @@ int cmd_scan(int argc, char **argv)
         ret = open_capture(&o, &cap);
         if (ret)
                 goto out;
-        if (scan_active(&o) && plan.n_targets) {
+        if (scan_active(&o) && !o.no_arp && plan.n_targets) {
                 char why[LIBNET_WHY_MAX];
                 int r = arp_sweep_open(o.iface, &sweep, why, sizeof(why));
                 if (r < 0) {
                         cmd_error("'%s': cannot open the ARP sender: %s", o.iface, why);
+                        ret = NETINV_EXIT_FAILURE;
+                        goto out;
+                }
+        }
+        if (scan_active(&o) && scan_probers(&o)) {
+                char why[LIBNET_WHY_MAX + 32];
+                bool on[PROBER_N];
+                for (int i = 0; i < PROBER_N; i++)
+                        on[i] = !o.no_probe[i];
+                o.probes.rate_pps = o.pacer.rate_pps;
+                o.probes.retries = o.pacer.retries;
+                o.probes.timeout_ms = (uint32_t)(o.pacer.timeout_us / 1000);
+                penv = (struct prober_env){ .ifc = &ifc, .ifindex = (int)if_nametoindex(o.iface),
+                                            .plan = &plan, .opts = &o.probes,
+                                            .emit = on_emit, .emit_user = &pl };
+                penv.has_ip6_ll = prober_ip6_linklocal(o.iface, penv.ip6_ll) == 0;
+                int r = prober_open(&penv, on, &prober, why, sizeof(why));
+                if (r < 0) {
+                        cmd_error("'%s': cannot open the probes: %s", o.iface, why);
                         ret = NETINV_EXIT_FAILURE;
                         goto out;
                 }
@@ -834,6 +1006,12 @@ int cmd_scan(int argc, char **argv)
 
         uuid_v4(si.id, sizeof(si.id));
         si.started_usec = now_usec();
+        if (sweep || prober)
+                memcpy(pl.own_mac, ifc.mac, 6);
+        if (prober) {
+                pl.prober = prober;
+                prober_start(prober, mono_usec());
+        }
         if (sweep) {
                 if (arp_sweep_start(sweep, ifc.mac, &plan, &o.pacer, mono_usec()) < 0) {
                         cmd_error("out of memory");
@@ -841,7 +1019,6 @@ int cmd_scan(int argc, char **argv)
                         goto out;
                 }
                 pl.sweep = sweep;
-                memcpy(pl.own_mac, ifc.mac, 6);
                 if (o.verbose)
                         cmd_info("ARP sweep of %zu addresses at %u packets/s", plan.n_targets,
                                  (unsigned)o.pacer.rate_pps);
@@ -859,19 +1036,20 @@ int cmd_scan(int argc, char **argv)
                         cmd_error("out of memory while building the inventory");
                         ret = NETINV_EXIT_FAILURE;
                 }
-                pl.sweep = NULL;
                 if (st.unsent && !stop_requested)
                         cmd_warn("ARP sweep: %llu addresses were never asked (deadline)",
                                  (unsigned long long)st.unsent);
                 if (o.verbose)
                         cmd_info("ARP sweep: %llu addresses, %llu requests sent, %llu answered, "
-                                 "%llu alive, %llu proxies, %llu ENOBUFS back-offs, %.3f s",
+                                 "%llu alive, %llu proxies, %llu ENOBUFS back-offs; the scan took %.3f s",
                                  (unsigned long long)st.targets, (unsigned long long)st.sent,
                                  (unsigned long long)st.answered, (unsigned long long)st.alive,
                                  (unsigned long long)st.proxies, (unsigned long long)st.enobufs,
                                  (double)(mono_usec() - t0) / 1e6);
         }
 
+        pl.sweep = NULL;
+        pl.prober = NULL;
         inventory_set_vendors(pl.inv, oui);
         inventory_sort(pl.inv);
         if (rules && identify_and_judge(&o, rules, eoldb, pl.inv, &verdicts, &past_eol) < 0) {
@@ -947,6 +1125,7 @@ out:
         change_list_done(&changes);
         if (out != stdout)
                 fclose(out);
+        prober_free(prober);
         arp_sweep_free(sweep);
         probe_plan_done(&plan);
         capture_close(cap);

@@ -11,6 +11,7 @@
 #include "netinv/identify.h"
 #include "netinv/output.h"
 #include "netinv/probe.h"
+#include "netinv/prober.h"
 
 #define SCAN_MAX_RANGES   64
 #define SCAN_MAX_EXCLUDES 64
@@ -26,6 +27,8 @@ struct scan_opts {
         /* Active probing. */
         bool no_arp, force, dry_run;
         struct pacer_cfg pacer;
+        bool no_probe[PROBER_N];        /* --no-ipv6, --no-mdns, ... */
+        struct prober_opts probes;      /* --ports, --payload-ports, --snmp-community */
         size_t n_ranges, n_excl_nets, n_excl_macs;
         struct ip4_net ranges[SCAN_MAX_RANGES];
         struct ip4_net excl_nets[SCAN_MAX_EXCLUDES];
@@ -46,6 +49,8 @@ struct scan_opts {
 
 /* Does this scan probe at all? (an interface, not --passive, a probe on) */
 bool scan_active(const struct scan_opts *o);
+/* Is any probe after the sweep on? */
+bool scan_probers(const struct scan_opts *o);
 
 /* Build the plan for o: the interface's addresses, --range, --exclude
  * (addresses, and the addresses the kernel's ARP table gives for excluded

@@ -10,9 +10,17 @@
 #include "netinv/util.h"
 #include "scan.h"
 
+bool scan_probers(const struct scan_opts *o)
+{
+        for (int i = 0; i < PROBER_N; i++)
+                if (!o->no_probe[i])
+                        return true;
+        return false;
+}
+
 bool scan_active(const struct scan_opts *o)
 {
-        return o->iface && !o->passive && !o->no_arp;
+        return o->iface && !o->passive && (!o->no_arp || scan_probers(o));
 }
 
 static void fmt_net(char *buf, size_t n, const struct ip4_net *net, bool host)
@@ -120,14 +128,54 @@ void scan_plan_print(FILE *f, const struct scan_opts *o, const struct probe_ifac
         }
         fprintf(f, "%llu addresses left out (with the interface's own)\n",
                 (unsigned long long)plan->excluded);
-        fprintf(f, "probes     %s\n", n ? "arp" : "none (nothing to sweep)");
-        fprintf(f, "ports      none\n");
+        uint64_t packets = (!o->no_arp && n) ? pacer_max_packets(n, &o->pacer) : 0;
+        uint64_t usec = (!o->no_arp && n) ? pacer_max_time_us(n, &o->pacer) : 0;
+        fprintf(f, "probes     ");
+        const char *sep = "";
+        if (!o->no_arp) {
+                fprintf(f, "arp%s", n ? "" : " (nothing to sweep)");
+                sep = ", ";
+        }
+        for (int i = 0; i < PROBER_N; i++) {
+                const struct probe_ops *ops = prober_ops((enum probe_id)i);
+                if (o->no_probe[i])
+                        continue;
+                fprintf(f, "%s%s", sep, ops->name);
+                sep = ", ";
+                if (ops->max_packets) {
+                        struct prober_opts po = o->probes;
+                        po.rate_pps = o->pacer.rate_pps;
+                        po.retries = o->pacer.retries;
+                        po.timeout_ms = (uint32_t)(o->pacer.timeout_us / 1000);
+                        packets += ops->max_packets(&po, n);
+                }
+        }
+        fprintf(f, "%s\n", sep[0] ? "" : "none");
+        fprintf(f, "ports      ");
+        if (o->no_probe[PROBER_TCP]) {
+                fprintf(f, "none (--no-tcp)");
+        } else {
+                for (size_t i = 0; i < o->probes.n_ports; i++)
+                        fprintf(f, "%s%u", i ? "," : "", (unsigned)o->probes.ports[i]);
+                if (!o->probes.n_ports)
+                        fprintf(f, "none");
+        }
+        fprintf(f, "\npayload    never to 515, 9100-9107, 102, 502, 2404, 20000, 44818, 47808");
+        for (size_t i = 0; i < o->probes.n_payload_ports; i++)
+                fprintf(f, "%s%u", i ? "," : " except --payload-ports ", (unsigned)o->probes.payload_ports[i]);
+        fprintf(f, "\nsnmp       %s\n", o->probes.n_communities ? "v2c GET of sysDescr, sysObjectID, sysName"
+                                                                 : "off (no --snmp-community)");
         fprintf(f, "rate       %u packets/s, %u %s, timeout %llu ms\n", (unsigned)o->pacer.rate_pps,
                 (unsigned)o->pacer.retries, o->pacer.retries == 1 ? "retry" : "retries",
                 (unsigned long long)(o->pacer.timeout_us / 1000));
         fprintf(f, "targets    %u addresses\n", n);
-        fprintf(f, "packets    at most %llu\n",
-                (unsigned long long)(n ? pacer_max_packets(n, &o->pacer) : 0));
-        fprintf(f, "time       at most %.1f s\n",
-                n ? (double)pacer_max_time_us(n, &o->pacer) / 1e6 : 0.0);
+        /* The probes after the sweep share the same rate, after it, and
+         * wait one timeout per retry round at the end. */
+        uint64_t arp_packets = (!o->no_arp && n) ? pacer_max_packets(n, &o->pacer) : 0;
+        if (scan_probers(o))
+                usec += (packets - arp_packets) * 1000000ull / o->pacer.rate_pps +
+                        (o->pacer.retries + 1ull) * o->pacer.timeout_us;
+        fprintf(f, "packets    at most %llu\n", (unsigned long long)packets);
+        fprintf(f, "time       at most %.1f s (without the banner conversations' own timeouts)\n",
+                (double)usec / 1e6);
 }

@@ -179,6 +179,21 @@ static enum dissect_res one_tlv(uint16_t type, struct cursor *t, const struct fr
         }
 }
 
+/* Ethernet pads a short frame to 60 bytes with zeros. On 802.3 the length
+ * field leaves the padding out; a cooked (SLL) capture has no such field,
+ * so the padding reaches us after the last TLV. All zeros to the end: it is
+ * padding, not a TLV of type 0 and length 0. */
+static bool only_padding(const struct cursor *c)
+{
+        struct cursor k = *c;
+        if (cur_left(&k) >= 60)
+                return false;           /* never more than a minimum frame's worth */
+        while (cur_ok(&k) && cur_left(&k) > 0)
+                if (cur_u8(&k) != 0)
+                        return false;
+        return cur_ok(&k);
+}
+
 enum dissect_res dissect_cdp(struct cursor *c, const struct frame_ctx *ctx, struct obs_sink *s)
 {
         uint8_t version = cur_u8(c);
@@ -195,6 +210,8 @@ enum dissect_res dissect_cdp(struct cursor *c, const struct frame_ctx *ctx, stru
         /* Each pass reads a four-byte header or fails; the sub-cursor then
          * moves the parent past the value. */
         while (cur_ok(c) && cur_left(c) > 0) {
+                if (only_padding(c))
+                        break;
                 uint16_t type = cur_be16(c);
                 uint16_t len = cur_be16(c);
                 if (!cur_ok(c))

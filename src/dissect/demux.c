@@ -208,6 +208,8 @@ enum dissect_res dissect_ipv4(struct cursor *c, struct frame_ctx *ctx, struct ob
         switch (ctx->ip_proto) {
         case IPPROTO_NUM_UDP:
                 return dissect_udp(c, ctx, s);
+        case IPPROTO_NUM_TCP:
+                return dissect_tcp(c, ctx, s);
         default:
                 return DISSECT_IGNORED;
         }
@@ -260,6 +262,8 @@ enum dissect_res dissect_ipv6(struct cursor *c, struct frame_ctx *ctx, struct ob
         switch (next) {
         case IPPROTO_NUM_UDP:
                 return dissect_udp(c, ctx, s);
+        case IPPROTO_NUM_TCP:
+                return dissect_tcp(c, ctx, s);
         case IPPROTO_NUM_ICMPV6:
                 return dissect_icmp6(c, ctx, s);
         default:
@@ -303,9 +307,14 @@ const char *dissect_bpf_filter(enum linktype lt)
         /* What the dissectors above want, once untagged and once inside one
          * or two VLAN tags (the "vlan" primitive shifts the offsets of what
          * follows it). CDP: 802.3 frames to Cisco's multicast address. */
+        /* TCP: SYN-ACKs and RST+ACKs only (answers to a SYN, tcp.c); the
+         * IPv6 test assumes no extension header (byte 13 of the TCP header). */
+#define TCP "(tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)" \
+            " or tcp[tcpflags] & (tcp-rst|tcp-ack) == (tcp-rst|tcp-ack)" \
+            " or (ip6[6] == 6 and ip6[53] & 0x12 == 0x12))"
 #define PORTS "udp port 67 or udp port 68 or udp port 546 or udp port 547" \
               " or udp port 5353 or udp port 5355 or udp port 1900 or udp port 137" \
-              " or udp port 53 or icmp6"
+              " or udp port 53 or icmp6 or " TCP
 #define WANT "(arp or ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc or " PORTS ")"
         if (lt != LINK_ETHERNET)
                 /* Cooked captures ("any") have no Ethernet destination and
@@ -314,4 +323,5 @@ const char *dissect_bpf_filter(enum linktype lt)
         return WANT " or (vlan and " WANT ") or (vlan and vlan and " WANT ")";
 #undef WANT
 #undef PORTS
+#undef TCP
 }

@@ -35,7 +35,7 @@ void eol_judge_one(const struct eol_product *p, const struct eol_cycle *c, int32
         ret->status = EOL_UNKNOWN;
         snprintf(ret->product, sizeof(ret->product), "%s", p->name);
         snprintf(ret->cycle, sizeof(ret->cycle), "%s", c->name);
-        snprintf(ret->source, sizeof(ret->source), "%s", c->from_alt ? p->alt_source : p->source);
+        ret->source = c->from_alt ? p->alt_source : p->source;
         ret->eol_date = c->eol_kind == END_DATE ? c->eol : EOL_NO_DATE;
         ret->extended_date = c->ext_kind == END_DATE ? c->ext : EOL_NO_DATE;
         ret->days_left = EOL_NO_DATE;
@@ -392,6 +392,7 @@ int eol_judge(const struct eol_db *db, const char *product, const char *version,
         if (!ret)
                 return -EINVAL;
         memset(ret, 0, sizeof(*ret));
+        ret->source = "";
         ret->status = EOL_UNKNOWN;
         ret->eol_date = ret->extended_date = ret->days_left = EOL_NO_DATE;
         if (!db || !product || !version)
@@ -402,7 +403,7 @@ int eol_judge(const struct eol_db *db, const char *product, const char *version,
                 return 0;
         const struct eol_product *p = &db->products[i];
         snprintf(ret->product, sizeof(ret->product), "%s", p->name);
-        snprintf(ret->source, sizeof(ret->source), "%s", p->source);
+        ret->source = p->source;
 
         char v[VER_MAX];
         normalise(v, version);

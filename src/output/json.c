@@ -154,6 +154,25 @@ static cJSON *device_json(const struct device *d)
                 cJSON_AddNumberToObject(x, "count", e->count);
                 cJSON_AddItemToArray(a, x);
         }
+        struct service sv[DEVICE_SERVICES_MAX];
+        size_t ns = device_services(d, sv, DEVICE_SERVICES_MAX);
+        a = cJSON_AddArrayToObject(o, "services");
+        for (size_t i = 0; i < ns; i++) {
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "proto", sv[i].udp ? "udp" : "tcp");
+                cJSON_AddNumberToObject(x, "port", sv[i].port);
+                cJSON_AddItemToObject(x, "name", wire_string(sv[i].name, sv[i].name_len));
+                if (sv[i].banner && sv[i].banner_len)
+                        cJSON_AddItemToObject(x, "banner", wire_string(sv[i].banner, sv[i].banner_len));
+                else
+                        cJSON_AddNullToObject(x, "banner");
+                cJSON_AddItemToArray(a, x);
+        }
+        int ttl = device_ttl_class(d);
+        if (ttl > 0)
+                cJSON_AddNumberToObject(o, "ttl", ttl);
+        else
+                cJSON_AddNullToObject(o, "ttl");
         identity_json(o, d);
         eol_json(o, d);
         return o;
@@ -191,9 +210,8 @@ static cJSON *document_json(const struct scan_info *si, const struct inventory *
         cJSON_AddNumberToObject(dr, "hostnames", (double)st->hostnames_dropped);
         cJSON_AddNumberToObject(dr, "observations", (double)st->observations_dropped);
         cJSON_AddNumberToObject(scan, "devices", (double)inventory_count(inv));
-        cJSON *devs = cJSON_AddArrayToObject(doc, "devices");
-        for (size_t i = 0; i < inventory_count(inv); i++)
-                cJSON_AddItemToArray(devs, device_json(inventory_get(inv, i)));
+        /* Filled in as the document is written (output_json). */
+        cJSON_AddArrayToObject(doc, "devices");
         return doc;
 }
 
@@ -210,6 +228,36 @@ static int put(FILE *f, cJSON *j, bool pretty)
 }
 
 
+/* The devices are written one at a time, so that memory holds one device's
+ * tree, not the whole document's (a cJSON tree takes some 20 times the
+ * size of its text: 65,536 devices would take gigabytes). The document
+ * around them is printed with an empty "devices" array, cut there, and the
+ * devices go in between, laid out exactly as cJSON lays out an array of
+ * objects inside the top-level object: "[{", lines indented by two more
+ * tabs, "}, {" between devices, "}]". */
+#define DEVICES_HOLE "\n\t\"devices\":\t[]"
+
+static int put_device(FILE *f, const struct device *d, bool first)
+{
+        cJSON *j = device_json(d);
+        if (!j)
+                return -ENOMEM;
+        char *t = cJSON_Print(j);
+        cJSON_Delete(j);
+        if (!t)
+                return -ENOMEM;
+        int r = fputs(first ? "[" : ", ", f) == EOF ? -EIO : 0;
+        for (const char *p = t; *p && r == 0; ) {
+                const char *nl = strchr(p, '\n');
+                size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+                if (fwrite(p, 1, n, f) != n || (nl && nl[1] && fputs("\t\t", f) == EOF))
+                        r = -EIO;
+                p += n;
+        }
+        cJSON_free(t);
+        return r;
+}
+
 int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv)
 {
         cJSON *doc = document_json(si, inv);
@@ -219,8 +267,29 @@ int output_json(FILE *f, const struct scan_info *si, const struct inventory *inv
                 cJSON_Delete(doc);
                 return -ENOMEM;
         }
-        int r = put(f, doc, true);
+        char *t = cJSON_Print(doc);
         cJSON_Delete(doc);
+        if (!t)
+                return -ENOMEM;
+        char *hole = strstr(t, DEVICES_HOLE);
+        int r = 0;
+        if (!hole) {
+                r = -EINVAL;    /* cannot happen: document_json put it there */
+                goto out;
+        }
+        char *rest = hole + strlen(DEVICES_HOLE) - 2;   /* at "[]" */
+        size_t head = (size_t)(rest - t);
+        size_t n = inventory_count(inv);
+        if (fwrite(t, 1, head, f) != head)
+                r = -EIO;
+        for (size_t i = 0; i < n && r == 0; i++)
+                r = put_device(f, inventory_get(inv, i), i == 0);
+        if (r == 0 && fputs(n ? "]" : "[]", f) == EOF)
+                r = -EIO;
+        if (r == 0 && (fputs(rest + 2, f) == EOF || fputc('\n', f) == EOF))
+                r = -EIO;
+out:
+        cJSON_free(t);
         return r;
 }
 

@@ -132,6 +132,21 @@ int output_table(FILE *f, const struct scan_info *si, const struct inventory *in
                                 identify_type_name((enum dev_type)id->type));
                         eol_line(f, d->eol, color, dim, off);
                 }
+                struct service sv[DEVICE_SERVICES_MAX];
+                size_t ns = device_services(d, sv, DEVICE_SERVICES_MAX);
+                int ttl = device_ttl_class(d);
+                if (ns || ttl > 0) {
+                        fprintf(f, "    %sservices%s", dim, off);
+                        for (size_t k = 0; k < ns; k++) {
+                                sanitize_term(buf, sizeof(buf), sv[k].name, sv[k].name_len);
+                                fprintf(f, " %u/%s %s", (unsigned)sv[k].port, sv[k].udp ? "udp" : "tcp", buf);
+                        }
+                        if (!ns)
+                                fprintf(f, " none found");
+                        if (ttl > 0)
+                                fprintf(f, "  %sttl%s %d", dim, off, ttl);
+                        fputc('\n', f);
+                }
                 for (size_t k = 1; k < d->n_ipv4; k++) {
                         fmt_ip(ip, sizeof(ip), 4, d->ipv4[k]);
                         fprintf(f, "    %sipv4%s %s\n", dim, off, ip);

@@ -10,6 +10,8 @@
 #include "netinv/prober.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +23,27 @@ struct prober_budget {
         bool hosts_open;        /* the sweep is over */
 };
 
-static const struct probe_ops *const all_ops[PROBE_N] = {
-        [PROBE_IPV6] = &probe_ipv6_ops,
-        [PROBE_MDNS] = &probe_mdns_ops,
-        [PROBE_SSDP] = &probe_ssdp_ops,
-        [PROBE_NBNS] = &probe_nbns_ops,
-        [PROBE_TCP] = &probe_tcp_ops,
-        [PROBE_BANNER] = &probe_banner_ops,
+static const struct probe_ops *const all_ops[PROBER_N] = {
+        [PROBER_IPV6] = &probe_ipv6_ops,
+        [PROBER_MDNS] = &probe_mdns_ops,
+        [PROBER_SSDP] = &probe_ssdp_ops,
+        [PROBER_NBNS] = &probe_nbns_ops,
+        [PROBER_TCP] = &probe_tcp_ops,
+        [PROBER_BANNER] = &probe_banner_ops,
 };
 
 struct prober {
         struct prober_env env;
         struct prober_budget budget;
-        void *state[PROBE_N];
-        bool finished[PROBE_N];
-        size_t nfds[PROBE_N];   /* how many pollfds each probe gave last */
+        void *state[PROBER_N];
+        bool finished[PROBER_N];
+        size_t nfds[PROBER_N];  /* how many pollfds each probe gave last */
+        uint8_t *announced;     /* bit per plan target: host() was called */
 };
 
 const struct probe_ops *prober_ops(enum probe_id id)
 {
-        return (unsigned)id < PROBE_N ? all_ops[id] : NULL;
+        return (unsigned)id < PROBER_N ? all_ops[id] : NULL;
 }
 
 int prober_take(struct prober_budget *b, bool host_probe, uint64_t now, uint64_t *ret_when)
@@ -87,43 +90,71 @@ bool prober_payload_ok(const struct prober_opts *o, uint16_t port)
 
 int prober_parse_ports(const char *s, uint16_t *ports, size_t cap, size_t *ret_n)
 {
+        uint16_t tmp[PROBER_PORTS_MAX];
         size_t n = 0;
         const char *p = s;
-        if (!*p)
-                return -EINVAL;
-        while (*p) {
+        if (cap > PROBER_PORTS_MAX)
+                cap = PROBER_PORTS_MAX;
+        do {
                 char *end;
-                unsigned long a = strtoul(p, &end, 10), b;
-                if (end == p || a == 0 || a > 65535)
+                unsigned long a, b;
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                a = strtoul(p, &end, 10);
+                if (a == 0 || a > 65535)
                         return -EINVAL;
                 b = a;
                 p = end;
                 if (*p == '-') {
+                        if (p[1] < '0' || p[1] > '9')
+                                return -EINVAL;
                         b = strtoul(p + 1, &end, 10);
-                        if (end == p + 1 || b < a || b > 65535)
+                        if (b < a || b > 65535)
                                 return -EINVAL;
                         p = end;
                 }
                 for (unsigned long v = a; v <= b; v++) {
                         bool dup = false;
                         for (size_t i = 0; i < n; i++)
-                                dup |= ports[i] == v;
+                                dup |= tmp[i] == v;
                         if (dup)
                                 continue;
                         if (n == cap)
                                 return -EINVAL;
-                        ports[n++] = (uint16_t)v;
+                        tmp[n++] = (uint16_t)v;
                 }
-                if (*p == ',')
-                        p++;
-                else if (*p)
+                if (*p && *p != ',')
                         return -EINVAL;
-        }
+        } while (*p && *++p);
+        if (p > s && p[-1] == ',')
+                return -EINVAL;
+        memcpy(ports, tmp, n * sizeof(tmp[0]));
         *ret_n = n;
         return 0;
 }
 
-int prober_open(const struct prober_env *env, const bool enabled[PROBE_N],
+int prober_ip6_linklocal(const char *ifname, uint8_t ret[16])
+{
+        struct ifaddrs *ifa, *i;
+        int r = -ENOENT;
+        if (getifaddrs(&ifa) < 0)
+                return -errno;
+        for (i = ifa; i; i = i->ifa_next) {
+                if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET6 ||
+                    strcmp(i->ifa_name, ifname) != 0)
+                        continue;
+                const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)i->ifa_addr;
+                if (IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr)) {
+                        memcpy(ret, &a->sin6_addr, 16);
+                        r = 0;
+                        break;
+                }
+        }
+        freeifaddrs(ifa);
+        return r;
+}
+
+int prober_open(const struct prober_env *env, const bool enabled[PROBER_N],
                 struct prober **ret, char *why, size_t whylen)
 {
         struct prober *pr = calloc(1, sizeof(*pr));
@@ -132,11 +163,19 @@ int prober_open(const struct prober_env *env, const bool enabled[PROBE_N],
                 return -ENOMEM;
         }
         pr->env = *env;
+        if (env->plan && env->plan->n_targets) {
+                pr->announced = calloc((env->plan->n_targets + 7) / 8, 1);
+                if (!pr->announced) {
+                        free(pr);
+                        snprintf(why, whylen, "out of memory");
+                        return -ENOMEM;
+                }
+        }
         pr->env.budget = &pr->budget;
         uint32_t rate = env->opts->rate_pps ? env->opts->rate_pps : PROBE_RATE_DEFAULT;
         pr->budget.interval_us = 1000000u / rate ? 1000000u / rate : 1;
         pr->budget.burst_us = pr->budget.interval_us * (1 + rate / PROBE_BURST_DIV);
-        for (int i = 0; i < PROBE_N; i++) {
+        for (int i = 0; i < PROBER_N; i++) {
                 pr->finished[i] = true;
                 if (!enabled[i])
                         continue;
@@ -153,17 +192,23 @@ int prober_open(const struct prober_env *env, const bool enabled[PROBE_N],
         return 0;
 }
 
+struct prober_budget *prober_get_budget(struct prober *pr)
+{
+        return &pr->budget;
+}
+
 void prober_free(struct prober *pr)
 {
         if (!pr)
                 return;
-        for (int i = 0; i < PROBE_N; i++)
+        for (int i = 0; i < PROBER_N; i++)
                 if (pr->state[i])
                         all_ops[i]->free(pr->state[i]);
+        free(pr->announced);
         free(pr);
 }
 
-#define EACH(pr, i) for (int i = 0; i < PROBE_N; i++) if (!(pr)->finished[i])
+#define EACH(pr, i) for (int i = 0; i < PROBER_N; i++) if (!(pr)->finished[i])
 
 void prober_start(struct prober *pr, uint64_t now)
 {
@@ -174,6 +219,10 @@ void prober_start(struct prober *pr, uint64_t now)
 
 void prober_host(struct prober *pr, uint32_t ip, const uint8_t mac[6], uint64_t now)
 {
+        long k = pr->env.plan ? probe_plan_find(pr->env.plan, ip) : -1;
+        if (k < 0 || !pr->announced || (pr->announced[k / 8] & (1u << (k % 8))))
+                return;
+        pr->announced[k / 8] |= (uint8_t)(1u << (k % 8));
         EACH(pr, i) if (all_ops[i]->host)
                 all_ops[i]->host(pr->state[i], ip, mac, now);
 }
@@ -216,7 +265,7 @@ int prober_run(struct prober *pr, uint64_t now, uint64_t *ret_wake)
 size_t prober_pollfds(struct prober *pr, struct pollfd *fds, size_t cap)
 {
         size_t n = 0;
-        for (int i = 0; i < PROBE_N; i++) {
+        for (int i = 0; i < PROBER_N; i++) {
                 pr->nfds[i] = 0;
                 if (pr->finished[i] || !all_ops[i]->pollfds)
                         continue;
@@ -229,7 +278,7 @@ size_t prober_pollfds(struct prober *pr, struct pollfd *fds, size_t cap)
 void prober_ready(struct prober *pr, const struct pollfd *fds, size_t n, uint64_t now)
 {
         size_t at = 0;
-        for (int i = 0; i < PROBE_N && at <= n; i++) {
+        for (int i = 0; i < PROBER_N && at <= n; i++) {
                 if (!pr->nfds[i])
                         continue;
                 if (!pr->finished[i] && all_ops[i]->ready)

@@ -385,6 +385,25 @@ int spool_done(const char *dir, const struct spool_entry *e)
         return fsync_dir(dir);
 }
 
+/* Keep the SPOOL_FAILED_MAX newest documents in failed/ (with their
+ * responses): a register that refuses every night must not fill the disk. */
+static int prune_failed(const char *fdir)
+{
+        struct spool_entry *v = NULL;
+        int n = spool_list(fdir, &v);
+        if (n < 0)
+                return n;
+        for (int i = 0; i + (int)SPOOL_FAILED_MAX < n; i++) {
+                char rname[128];
+                snprintf(rname, sizeof(rname), "%.*s.response",
+                         (int)(strlen(v[i].name) - strlen(SPOOL_SUFFIX)), v[i].name);
+                unlink_entry(fdir, rname);
+                unlink_entry(fdir, v[i].name);
+        }
+        free(v);
+        return n > (int)SPOOL_FAILED_MAX ? fsync_dir(fdir) : 0;
+}
+
 int spool_fail(const char *dir, const struct spool_entry *e, long status,
                const char *body, size_t body_len)
 {
@@ -418,6 +437,8 @@ int spool_fail(const char *dir, const struct spool_entry *e, long status,
         r = fsync_dir(fdir);
         if (r == 0)
                 r = fsync_dir(dir);
+        if (r == 0)
+                r = prune_failed(fdir);
         return r;
 }
 

@@ -5,7 +5,7 @@
 #   /24   254 peers, each in its own namespace on a bridge (tests/lan/active-lib.sh nia_lan),
 #         scanner 198.18.0.1/16, peers 198.18.1.1-254. Every tool sweeps 198.18.1.0/24:
 #         arp-scan -I lan0 198.18.1.0/24 (its defaults), nmap -sn -PR -n -e lan0 198.18.1.0/24,
-#         netinv scan lan0 --range 198.18.1.0/24 (its defaults).
+#         netinv scan lan0 --probes arp --range 198.18.1.0/24 (the sweep alone, at its defaults).
 #         Target: netinv finds 254 and takes at most half of arp-scan's wall time.
 #   /19   one namespace with 4096 addresses on one interface (nia_multi), the same scanner;
 #         every tool sweeps 198.18.0.0/19 (8192 addresses).
@@ -43,7 +43,7 @@ run() {
         case $tool in
         arp-scan) nia_exec scan arp-scan -q -I lan0 "$range" >"$out" 2>"$err" ;;
         nmap) nia_exec scan nmap -sn -PR -n -e lan0 "$range" >"$out" 2>"$err" ;;
-        netinv) nia_exec scan "$NETINV_BIN" scan lan0 -q -v -f json -o /dev/null \
+        netinv) nia_exec scan "$NETINV_BIN" scan lan0 --probes arp -q -v -f json -o /dev/null \
                         ${range:+--range "$range"} >"$out" 2>"$err" ;;
         esac
         t1=$(date +%s.%N)

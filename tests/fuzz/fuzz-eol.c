@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const versions[] = {"1", "10.0.19045", "11 23h2 enterprise",
-                                               "6.1.55", "20.04", "bookworm", "", "2019 ltsc"};
+                                               "6.1.55", "20.04", "bookworm", "", "2019 ltsc",
+                                               "18.4R3-S4.2", "4.3.6.1965", "15.1X53-D59"};
         struct eol_db *db;
         char name[EOL_NAME_MAX];
         if (size > EOL_DOC_MAX)

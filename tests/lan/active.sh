@@ -40,7 +40,8 @@ fail=0
 chk() {
         if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
 }
-netinv() { nia_exec scan "$NETINV_BIN" "$@"; }
+# The ARP sweep alone (--probes arp): the other probes have their own tests (full.sh, ...).
+netinv() { nia_exec scan "$NETINV_BIN" "$1" --probes arp "${@:2}"; }
 
 t0=$(date +%s.%N)
 nia_lan 254 198.18.1.1/23 23
@@ -64,7 +65,8 @@ rc=$?
 chk "--range larger than a /16 refused (exit $rc)" "[[ $rc -eq 2 ]] && grep -q larger '$NIA_TMP/e2'"
 # Bad values: exit 2, one line, before anything is opened.
 for args in "--rate 0" "--rate 100001" "--retries 11" "--timeout x" "--range 198.18.0.0/33" \
-        "--passive --range 198.18.0.0/24" "--exclude nonsense" "--no-arp --range 198.18.0.0/24"; do
+        "--passive --range 198.18.0.0/24" "--exclude nonsense" "--ports 0" "--ports 1-100,x" \
+        "--no-arp --no-ipv6 --no-mdns --no-ssdp --no-nbns --no-tcp --no-banner --range 198.18.0.0/24"; do
         # shellcheck disable=SC2086
         netinv scan lan0 $args >/dev/null 2>"$NIA_TMP/e3"
         rc=$?
@@ -145,7 +147,7 @@ chk "verbose summary: 254 alive, 1 proxy" "grep -q ' 254 alive, 1 proxies' '$NIA
 chk "no progress line when stderr is not a terminal" "! grep -q 'addresses answered' '$NIA_TMP/err'"
 if command -v script >/dev/null 2>&1; then
         # On a terminal (script(1) gives it one): a progress line, rewritten in place.
-        script -qec "nsenter --net=/run/netns/$(nia_ns scan) $NETINV_BIN scan lan0 --oui none \
+        script -qec "nsenter --net=/run/netns/$(nia_ns scan) $NETINV_BIN scan lan0 --probes arp --oui none \
                 -o $NIA_TMP/tty.json" "$NIA_TMP/typescript" >/dev/null 2>&1 9<&-
         chk "a progress line on a terminal" \
                 "tr '\\r' '\\n' <'$NIA_TMP/typescript' | grep -aq '^netinv: ARP sweep: [0-9]* of 509 addresses answered'"

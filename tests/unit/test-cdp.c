@@ -388,8 +388,32 @@ static void test_frame(void)
         CHECK_STR(attr("cdp.device_id"), "tiny");
 }
 
+/* Zeros after the last TLV (a cooked capture keeps Ethernet's padding: no
+ * 802.3 length cuts it off) are padding, not a TLV of length 0; a non-zero
+ * byte among them is still an error, and so is a zero TLV header followed by
+ * a minimum frame's worth of zeros. */
+static void test_padding(void)
+{
+        struct pdu p = { .n = 0 };
+        hdr(&p, 2);
+        tlv(&p, 0x0001, "tiny", 4);
+        for (int i = 0; i < 30; i++)
+                put(&p, "\x00", 1);
+        CHECK_INT(run(&p), DISSECT_OK);
+        CHECK_STR(attr("cdp.device_id"), "tiny");
+        p.b[p.n - 1] = 0x01;
+        CHECK_INT(run(&p), DISSECT_MALFORMED);
+        CHECK_STR(attr("cdp.device_id"), "tiny");       /* kept */
+        p.n = 0;
+        hdr(&p, 2);
+        for (int i = 0; i < 64; i++)
+                put(&p, "\x00", 1);
+        CHECK_INT(run(&p), DISSECT_MALFORMED);
+}
+
 int main(void)
 {
+        test_padding();
         test_capture();
         test_short_tlv_length();
         test_tlv_past_end();

@@ -144,6 +144,31 @@ static const struct vcase cases[] = {
         {"cisco-nx-os", "7.0(3)I7(9)", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         {"cisco-ios", "15.9(3)M7", "2026-11-22", EOL_SUPPORTED, "15.9", ND},
         {"cisco-ios", "15.2(4)E10", "2026-11-22", EOL_UNKNOWN, NULL, ND},
+        /* Junos: what identification hands over (20.4R3-S7.2) matches the
+         * train; ended trains have no day (true from the table's date on);
+         * trains Juniper's archive does not list stay unknown. */
+        {"juniper-junos", "20.4R3-S7.2", "2026-11-23", EOL_EOL, "20.4", ND},
+        {"junos", "18.4R3-S4.2", "2026-11-23", EOL_EOL, "18.4", ND},
+        {"junos", "15.1X53-D59.4", "2026-11-23", EOL_EOL, "15.1X53", ND},
+        {"junos", "15.1R7-S6", "2026-11-23", EOL_EOL, "15.1", ND},
+        {"junos", "20.4R3", "2026-11-22", EOL_UNKNOWN, "20.4", ND},     /* before the table */
+        {"junos", "21.4R3-S5", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"junos", "12.3R12.4", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"junos", "21.30R1", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* QNAP QTS: the last lines of end-of-life models, to October 2022. */
+        {"qnap-qts", "4.3.6.1965", "2022-10-31", EOL_SUPPORTED, "4.3.6", 0},
+        {"qts", "4.3.6.2441 build 20230621", "2026-11-23", EOL_EOL, "4.3.6", ND},
+        {"qnap", "4.2.6", "2026-11-23", EOL_EOL, "4.2.6", ND},
+        {"qnap-qts", "4.3.4.0899", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"qnap-qts", "5.1.0", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* ChromeOS: the milestone; newer than the table is unknown, never supported. */
+        {"chromeos", "114.0.5735.350", "2026-11-23", EOL_EOL, "114", ND},
+        {"chrome-os", "102.0.5005.199", "2022-11-29", EOL_SUPPORTED, "102", 0},
+        {"chromeos", "116.0.5845.201", "2026-11-23", EOL_EOL, "116", ND},
+        {"chromeos", "130.0.6723.134", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        /* Not shipped (see data/eol/SOURCES.md): unknown, with the product named. */
+        {"cisco-asa", "9.16(4)", "2026-11-23", EOL_UNKNOWN, NULL, ND},
+        {"openssh", "7.4p1", "2026-11-23", EOL_UNKNOWN, NULL, ND},
         /* No table, no version. */
         {"nosuchos", "1.0", "2026-11-22", EOL_UNKNOWN, NULL, ND},
         {"ubuntu", "", "2026-11-22", EOL_UNKNOWN, NULL, ND},
@@ -342,6 +367,33 @@ static void test_hand_built(void)
         free(big);
 }
 
+/* Cisco ASA has no shipped table (SOURCES.md); a table an admin adds in
+ * /etc/netinv/eol must still match what identification hands over:
+ * "9.16(4)" is train 9.16, "9.1(5)" is 9.1 (not 9.16), "9.8(4)32" is 9.8. */
+static void test_asa_naming(void)
+{
+        int r;
+        struct eol_db *db = one("{\"generated_at\":\"2026-11-23T00:00:00+00:00\",\"result\":"
+                                "{\"name\":\"cisco-asa\",\"releases\":["
+                                "{\"name\":\"9.16\",\"eolFrom\":\"2026-01-01\"},"
+                                "{\"name\":\"9.1\",\"isEol\":true},"
+                                "{\"name\":\"9.8\",\"isEol\":true},"
+                                "{\"name\":\"9.20\",\"eolFrom\":\"2028-01-01\"}]}}", &r);
+        CHECK_INT(r, 0);
+        static const struct { const char *version, *cycle; } m[] = {
+                {"9.16(4)", "9.16"}, {"9.1(5)", "9.1"}, {"9.8(4)32", "9.8"},
+                {"9.20(2)10", "9.20"}, {"9.2(1)", ""}, {"9.12(4)35", ""},
+        };
+        for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+                struct eol_verdict v;
+                eol_judge(db, "asa", m[i].version, D("2026-11-23"), &v);
+                CHECK_STR(v.cycle, m[i].cycle);
+                if (!m[i].cycle[0])
+                        CHECK_INT(v.status, EOL_UNKNOWN);
+        }
+        eol_db_free(db);
+}
+
 /* Every prefix of a real document is refused (or, whole, accepted). */
 static void test_prefixes(void)
 {
@@ -394,6 +446,7 @@ int main(void)
         test_distro_info();
         test_hand_built();
         test_prefixes();
+        test_asa_naming();
         eol_db_free(db);
         return t_done();
 }

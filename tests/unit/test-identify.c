@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "netinv/capture.h"
+#include "netinv/eol.h"
 #include "netinv/identify.h"
 #include "netinv/inventory.h"
 #include "testlib.h"
@@ -73,8 +74,29 @@ static struct identify_rules *load_shipped(void)
 }
 
 /* Case file rows: key, value, family, name, version, type, eol product, eol version. */
+/* The shipped end-of-life tables, to check that every product the rules
+ * hand to eol_judge() has a table (a typo would silently judge "unknown"). */
+static struct eol_db *eol_shipped(void)
+{
+        static char dir[4096];
+        const char *env = getenv("NETINV_DATA_DIR");
+        snprintf(dir, sizeof(dir), "%s/eol", env ? env : "data");
+        const char *dirs[] = {dir};
+        struct eol_db *db = NULL;
+        CHECK_INT(eol_db_load(dirs, 1, "/nonexistent-distro-info", &db), 0);
+        return db;
+}
+
+/* Products identification names that deliberately have no table
+ * (data/eol/SOURCES.md, "Not shipped"): their verdict is unknown. */
+static bool not_shipped(const char *product)
+{
+        return strcmp(product, "cisco-asa") == 0;
+}
+
 static void test_cases(const struct identify_rules *r)
 {
+        struct eol_db *edb = eol_shipped();
         FILE *f = fopen(t_data("identify-cases.tsv"), "r");
         char line[2048];
         unsigned rows = 0, lineno = 0;
@@ -107,6 +129,8 @@ static void test_cases(const struct identify_rules *r)
                 ok &= CHECK_STR(id->type ? identify_type_name((enum dev_type)id->type) : "-", col[5]);
                 ok &= CHECK_STR(dash(id->eol_product), col[6]);
                 ok &= CHECK_STR(dash(id->eol_version), col[7]);
+                if (edb && id->eol_product[0] && !not_shipped(id->eol_product))
+                        ok &= CHECK(eol_db_find(edb, id->eol_product) >= 0);
                 /* something found: its evidence is the observation */
                 if (id->family[0] || id->type)
                         ok &= CHECK(id->n_evidence >= 1);
@@ -120,6 +144,7 @@ static void test_cases(const struct identify_rules *r)
                 rows++;
         }
         fclose(f);
+        eol_db_free(edb);
         /* the issue asks for at least 150 real strings */
         CHECK(rows >= 150);
         printf("%u identity strings checked\n", rows);
@@ -444,6 +469,86 @@ static void test_load_dirs(void)
         CHECK_STR(dirs[0], "/x");
 }
 
+/* A device known only by its OUI: the maker's name is evidence of the
+ * type and, weakly, of the family, never of a product or a version, so
+ * no end-of-life verdict can follow from it. The system's own words
+ * (Synology's mDNS TXT) then name DSM and its version. */
+static void test_vendor_only(const struct identify_rules *r)
+{
+        static struct identity_buf b;
+        const struct identity *id;
+        static const char *const vendors[] = {"Synology Incorporated", "QNAP Systems, Inc."};
+
+        for (size_t k = 0; k < 2; k++) {
+                struct inventory *inv = inventory_new(4);
+                put(inv, mac1, "vendor", vendors[k]);
+                id = ident_of(r, inv, &b);
+                CHECK_STR(identify_type_name((enum dev_type)id->type), "nas");
+                CHECK_STR(id->family, "Linux");
+                CHECK(id->confidence <= 30);
+                CHECK_STR(id->name, "");
+                CHECK_STR(id->version, "");
+                CHECK_STR(id->eol_product, "");
+                CHECK_STR(id->eol_version, "");
+                inventory_free(inv);
+        }
+
+        struct inventory *inv = inventory_new(4);
+        put(inv, mac1, "vendor", "Synology Incorporated");
+        put(inv, mac1, "mdns.txt", "_http._tcp.local vendor=Synology");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Synology DSM");
+        CHECK_STR(id->version, "");
+        CHECK_STR(id->eol_product, "");         /* a name without a version: still no verdict */
+        put(inv, mac1, "mdns.txt", "_http._tcp.local version_major=6");
+        id = ident_of(r, inv, &b);
+        CHECK_STR(id->name, "Synology DSM");
+        CHECK_STR(id->eol_product, "synology-dsm");
+        CHECK_STR(id->eol_version, "6");
+        inventory_free(inv);
+}
+
+/* The banner peers of tests/lan/identify.sh as the active scan sees them:
+ * the TCP probe's SYN-ACK and TTL, the OUI, then the banner. The banner
+ * names the release; the weak signals agree with it (iis answers with TTL
+ * 128, as Windows does) and do not take its version away. */
+static void test_banner_peers(const struct identify_rules *r)
+{
+        static struct identity_buf b;
+        static const struct {
+                const char *vendor, *ttl, *syn_ack, *port, *key, *banner;
+                const char *family, *name, *version, *eol, *eol_version;
+        } p[] = {
+                {"VMware, Inc.", "64", "ttl=64,win=65160,mss=1460,opts=mss,sok,ts,nop,ws", "22",
+                 "ssh.banner", "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7",
+                 "Linux", "Debian", "9", "debian", "9"},
+                {"VMware, Inc.", "64", "ttl=64,win=65160,mss=1460,opts=mss,sok,ts,nop,ws", "22",
+                 "ssh.banner", "SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5",
+                 "Linux", "Ubuntu", "20.04", "ubuntu", "20.04"},
+                {"Microsoft Corporation", "128", "ttl=128,win=65160,mss=1460,opts=mss,sok,ts,nop,ws",
+                 "80", "http.server", "Microsoft-IIS/7.5",
+                 "Windows", "Windows Server 2008 R2", "6.1.7601", "windows-server", NULL},
+        };
+        for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+                struct inventory *inv = inventory_new(4);
+                put(inv, mac1, "vendor", p[i].vendor);
+                put(inv, mac1, "ip.ttl", p[i].ttl);
+                put(inv, mac1, "tcp.syn_ack", p[i].syn_ack);
+                put(inv, mac1, "tcp.open", p[i].port);
+                put(inv, mac1, p[i].key, p[i].banner);
+                const struct identity *id = ident_of(r, inv, &b);
+                bool ok = CHECK_STR(id->family, p[i].family);
+                ok &= CHECK_STR(id->name, p[i].name);
+                ok &= CHECK_STR(id->version, p[i].version);
+                ok &= CHECK_STR(id->eol_product, p[i].eol);
+                if (p[i].eol_version)
+                        ok &= CHECK_STR(id->eol_version, p[i].eol_version);
+                if (!ok)
+                        identify_explain(stderr, inventory_find(inv, mac1), id);
+                inventory_free(inv);
+        }
+}
+
 /* Real captures through the whole path: lab-30s.pcap has the lab printer
  * (avahi announcing _ipp._tcp with ty=) and a BusyBox plug (udhcpc);
  * mdns-avahi.pcap a host announcing _device-info osxvers=21. */
@@ -493,6 +598,8 @@ int main(void)
         CHECK(identify_rule_count(r) >= 100);
         test_cases(r);
         test_combine(r);
+        test_vendor_only(r);
+        test_banner_peers(r);
         test_parser();
         test_load_dirs();
         test_capture(r);

@@ -522,6 +522,68 @@ static void test_misc(const struct scan_info *si, const struct inventory *inv)
         inventory_free(empty);
 }
 
+/* services[] and ttl: from service and tcp.open observations, one entry
+ * per port, the latest banner winning, sorted; the TTL class from the
+ * highest TTL seen; hostile bytes escaped. */
+static void test_services(void)
+{
+        static const uint8_t m[6] = { 0x00, 0x11, 0x32, 0x00, 0x00, 0x07 };
+        struct inventory *inv = inventory_new(4);
+        struct obs_sink *s = calloc(1, sizeof(*s));
+        if (!CHECK(inv && s))
+                return;
+        obs_attr_str(s, m, PROTO_TCP, "tcp.open", "445");
+        obs_attr_str(s, m, PROTO_TCP, "tcp.open", "22");
+        obs_attr_str(s, m, PROTO_TCP, "tcp.open", "9100");
+        obs_attr_str(s, m, PROTO_TCP, "tcp.open", "99999");     /* not a port: ignored */
+        obs_attr_str(s, m, PROTO_SSH, "service", "tcp/22 ssh SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7");
+        obs_attr_str(s, m, PROTO_SNMP, "service", "udp/161 snmp Linux nas 4.4.302+");
+        obs_attr_str(s, m, PROTO_HTTP, "service", "tcp/8080");          /* no name: the port's */
+        obs_attr_str(s, m, PROTO_HTTP, "service", "tcp/x http nginx");  /* malformed: ignored */
+        obs_attr(s, m, PROTO_HTTP, "service", "tcp/80 http ev\x1b[1mil\n\"", 22);
+        obs_attr_str(s, m, PROTO_TCP, "ip.ttl", "57");
+        obs_attr_str(s, m, PROTO_TCP, "ip.ttl", "61");
+        inventory_add_sink(inv, s, T0);
+        obs_sink_reset(s);
+        obs_attr_str(s, m, PROTO_SSH, "service", "tcp/22 ssh SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+        inventory_add_sink(inv, s, T1);
+        struct scan_info si;
+        fill_info(&si, inv);
+        size_t len;
+        char *text = render(OUT_JSON, &si, inv, false, &len);
+        cJSON *doc = cJSON_Parse(text);
+        const cJSON *d = doc ? cJSON_GetArrayItem(get(doc, "devices"), 0) : NULL;
+        if (CHECK(d != NULL)) {
+                const cJSON *sv = get(d, "services");
+                static const char *const want[][4] = {
+                        { "tcp", "22", "ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3" },
+                        { "tcp", "80", "http", "ev\x1b[1mil\n\"" },
+                        { "tcp", "445", "smb", NULL },
+                        { "tcp", "8080", "http-alt", NULL },
+                        { "tcp", "9100", "jetdirect", NULL },
+                        { "udp", "161", "snmp", "Linux nas 4.4.302+" },
+                };
+                if (CHECK_INT(cJSON_GetArraySize(sv), 6))
+                        for (int i = 0; i < 6; i++) {
+                                const cJSON *e = cJSON_GetArrayItem(sv, i);
+                                CHECK_STR(str(e, "proto"), want[i][0]);
+                                CHECK_INT((int)num(e, "port"), atoi(want[i][1]));
+                                CHECK_STR(str(e, "name"), want[i][2]);
+                                if (want[i][3])
+                                        CHECK_STR(str(e, "banner"), want[i][3]);
+                                else
+                                        CHECK(cJSON_IsNull(get(e, "banner")));
+                        }
+                CHECK_INT((int)num(d, "ttl"), 64);
+        }
+        /* The raw escape byte never reaches the text: cJSON writes \u001b. */
+        CHECK(text && !memchr(text, 0x1b, len));
+        cJSON_Delete(doc);
+        free(text);
+        free(s);
+        inventory_free(inv);
+}
+
 int main(void)
 {
         struct oui_db *db = NULL;
@@ -535,6 +597,7 @@ int main(void)
         test_csv(&si, inv);
         test_table(&si, inv);
         test_misc(&si, inv);
+        test_services();
         inventory_free(inv);
         oui_free(db);
         return t_done();

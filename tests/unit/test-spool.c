@@ -163,6 +163,23 @@ static void test_fail(void)
         CHECK(system(cmd) == 0);
         /* No spool at all: an empty list. */
         CHECK_INT(spool_list(fresh("none"), &v), 0);
+        free(v);
+        /* failed/ is bounded: the newest SPOOL_FAILED_MAX stay, with their
+         * responses; the oldest go. */
+        dir = fresh("failmax");
+        for (unsigned i = 0; i < SPOOL_FAILED_MAX + 5; i++) {
+                char id[16];
+                snprintf(id, sizeof(id), "g%u", i);
+                CHECK_INT(spool_put(dir, id, "{}", 2, 0, NULL), 0);
+                CHECK_INT(spool_list(dir, &v), 1);
+                CHECK_INT(spool_fail(dir, &v[0], 400, "no", 2), 0);
+                free(v);
+        }
+        CHECK_INT(spool_failed_count(dir), (int)SPOOL_FAILED_MAX);
+        snprintf(cmd, sizeof(cmd), "test $(ls %s/failed/*.response | wc -l) -eq %u && "
+                 "! ls %s/failed/*-g4.json 2>/dev/null && test -f %s/failed/*-g5.json && "
+                 "test -f %s/failed/*-g36.response", dir, SPOOL_FAILED_MAX, dir, dir, dir);
+        CHECK(system(cmd) == 0);
 }
 
 static void test_gzip(void)

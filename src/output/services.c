@@ -1,0 +1,147 @@
+/* services.c - what a device offers, and its initial TTL, as the outputs
+ * show them, derived from its observations:
+ *
+ *   service    "<tcp|udp>/<port> <name>[ <banner>]", written by a probe that
+ *              talked to the port (banners, UPnP descriptions);
+ *   tcp.open   "<port>", a SYN-ACK seen (the TCP probe, or passively).
+ *
+ * One entry per (proto, port): a port known only from tcp.open gets the
+ * port's usual name and no banner; of several service observations for one
+ * port the one seen last wins. The TTL class is the smallest of the usual
+ * initial values (32, 64, 128, 255) at or above the highest TTL or hop
+ * limit seen in the device's replies: a reply that crossed no router
+ * arrives with its initial value.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "netinv/inventory.h"
+
+static const struct {
+        uint16_t port;
+        const char *name;
+} port_names[] = {
+        { 21, "ftp" }, { 22, "ssh" }, { 23, "telnet" }, { 25, "smtp" }, { 53, "domain" },
+        { 80, "http" }, { 88, "kerberos" }, { 102, "iso-tsap" }, { 110, "pop3" },
+        { 135, "msrpc" }, { 139, "netbios-ssn" }, { 143, "imap" }, { 389, "ldap" },
+        { 443, "https" }, { 445, "smb" }, { 502, "modbus" }, { 515, "printer" },
+        { 548, "afp" }, { 554, "rtsp" }, { 631, "ipp" }, { 636, "ldaps" }, { 993, "imaps" },
+        { 1883, "mqtt" }, { 3306, "mysql" }, { 3389, "rdp" }, { 5000, "upnp" },
+        { 5001, "https-alt" }, { 5432, "postgresql" }, { 5900, "vnc" }, { 8000, "http-alt" },
+        { 8080, "http-alt" }, { 8443, "https-alt" }, { 9100, "jetdirect" }, { 44818, "enip" },
+        { 47808, "bacnet" },
+};
+
+const char *service_port_name(uint16_t port)
+{
+        for (size_t i = 0; i < sizeof(port_names) / sizeof(port_names[0]); i++)
+                if (port_names[i].port == port)
+                        return port_names[i].name;
+        return "unknown";
+}
+
+/* "123" → 123; 0 when it is not a port number. */
+static uint16_t parse_port(const char *s, size_t len, size_t *ret_used)
+{
+        unsigned long v = 0;
+        size_t i = 0;
+        while (i < len && i < 6 && s[i] >= '0' && s[i] <= '9')
+                v = v * 10 + (unsigned long)(s[i++] - '0');
+        if (ret_used)
+                *ret_used = i;
+        return (i && v >= 1 && v <= 65535) ? (uint16_t)v : 0;
+}
+
+/* Parse a service observation into e. false when it does not have the form. */
+static bool parse_service(const struct dev_obs *o, struct service *e)
+{
+        const char *v = o->value;
+        size_t len = o->len, used;
+        if (len > 4 && memcmp(v, "tcp/", 4) == 0)
+                e->udp = false;
+        else if (len > 4 && memcmp(v, "udp/", 4) == 0)
+                e->udp = true;
+        else
+                return false;
+        e->port = parse_port(v + 4, len - 4, &used);
+        if (!e->port)
+                return false;
+        size_t at = 4 + used;
+        if (at < len && v[at] != ' ')
+                return false;
+        at += at < len;
+        const char *sp = memchr(v + at, ' ', len - at);
+        e->name = v + at;
+        e->name_len = sp ? (size_t)(sp - (v + at)) : len - at;
+        e->banner = sp ? sp + 1 : NULL;
+        e->banner_len = sp ? len - (size_t)(sp + 1 - v) : 0;
+        if (!e->name_len) {
+                e->name = service_port_name(e->port);
+                e->name_len = strlen(e->name);
+        }
+        e->seen = o->last_seen;
+        return true;
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+        const struct service *x = a, *y = b;
+        if (x->udp != y->udp)
+                return x->udp ? 1 : -1;
+        return (int)x->port - (int)y->port;
+}
+
+size_t device_services(const struct device *d, struct service *out, size_t cap)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < d->n_obs; i++) {
+                const struct dev_obs *o = &d->obs[i];
+                struct service e = { 0 };
+                if (strcmp(o->key, "service") == 0) {
+                        if (!parse_service(o, &e))
+                                continue;
+                } else if (strcmp(o->key, "tcp.open") == 0) {
+                        e.port = parse_port(o->value, o->len, NULL);
+                        if (!e.port)
+                                continue;
+                        e.name = service_port_name(e.port);
+                        e.name_len = strlen(e.name);
+                        e.seen = 0;     /* any service observation wins */
+                } else {
+                        continue;
+                }
+                size_t k = 0;
+                while (k < n && !(out[k].udp == e.udp && out[k].port == e.port))
+                        k++;
+                if (k < n) {
+                        if (e.seen >= out[k].seen && (e.seen || !out[k].seen))
+                                out[k] = e;
+                        continue;
+                }
+                if (n < cap)
+                        out[n++] = e;
+        }
+        qsort(out, n, sizeof(*out), cmp_service);
+        return n;
+}
+
+int device_ttl_class(const struct device *d)
+{
+        unsigned long max = 0;
+        for (size_t i = 0; i < d->n_obs; i++) {
+                const struct dev_obs *o = &d->obs[i];
+                if (strcmp(o->key, "ip.ttl") != 0 && strcmp(o->key, "icmp6.hop_limit") != 0)
+                        continue;
+                unsigned long v = 0;
+                size_t k;
+                for (k = 0; k < o->len && k < 4 && o->value[k] >= '0' && o->value[k] <= '9'; k++)
+                        v = v * 10 + (unsigned long)(o->value[k] - '0');
+                if (k == o->len && k && v <= 255 && v > max)
+                        max = v;
+        }
+        if (!max)
+                return -1;
+        return max <= 32 ? 32 : max <= 64 ? 64 : max <= 128 ? 128 : 255;
+}
