@@ -11,6 +11,7 @@ static void usage(FILE *f)
               "commands:\n"
               "  scan IFACE          listen on IFACE and print every device seen\n"
               "  scan --read FILE    the same over a pcap/pcapng capture file\n"
+              "  listen IFACE        watch IFACE without end: keep the state, push changes\n"
               "  eol list|check|update   end-of-life tables (netinv eol --help)\n"
               "  inventory           print the inventory merged from earlier scans\n"
               "  push --spool DIR --url URL   send the spooled documents to the register now\n"
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
         const char *c = argv[1];
         if (strcmp(c, "scan") == 0)
                 return cmd_scan(argc - 1, argv + 1);
+        if (strcmp(c, "listen") == 0)
+                return cmd_listen(argc - 1, argv + 1);
         if (strcmp(c, "eol") == 0)
                 return cmd_eol(argc - 1, argv + 1);
         if (strcmp(c, "inventory") == 0)

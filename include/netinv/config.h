@@ -1,7 +1,8 @@
 /* config.h - the configuration file (/etc/netinv/netinv.conf, man netinv.conf(5)).
  *
  * Syntax: INI-like lines "key = value"; "#" or ";" start a comment line; a
- * "[push]" section header makes the following keys "push.<key>" (a dotted
+ * "[push]" or "[listen]" section header makes the following keys
+ * "push.<key>" or "listen.<key>" (a dotted
  * key works anywhere too). Every key is typed and range-checked; the first
  * problem is one line "FILE:LINE: KEY: what is wrong". A struct config holds
  * plain values (fixed-size strings, no heap), so it can be copied and freed
@@ -33,8 +34,9 @@ enum config_key {
         CK_QUIET, CK_VERBOSE, CK_MAX_DEVICES, CK_OUI, CK_USER, CK_STATE_DIR, CK_SPOOL_DIR,
         CK_SITE, CK_AS_OF, CK_FAIL_ON_EOL, CK_FORGET_AFTER, CK_STALE, CK_SYSLOG,
         CK_PUSH_URL, CK_PUSH_TOKEN_FILE, CK_PUSH_CA_FILE, CK_PUSH_CLIENT_CERT,
-        CK_PUSH_CLIENT_KEY, CK_PUSH_FORMAT, CK_PUSH_INTERVAL, CK_PUSH_SPOOL_MAX_MB,
-        CK_PUSH_CONNECT_TIMEOUT, CK_PUSH_TIMEOUT,
+        CK_PUSH_CLIENT_KEY, CK_PUSH_FORMAT, CK_PUSH_INTERVAL, CK_PUSH_ON_NEW,
+        CK_PUSH_SPOOL_MAX_MB, CK_PUSH_CONNECT_TIMEOUT, CK_PUSH_TIMEOUT,
+        CK_LISTEN_SAVE_INTERVAL,
         CK_MAX
 };
 
@@ -98,9 +100,13 @@ struct config {
                 char client_key[CONFIG_PATH_MAX];
                 int format;                     /* enum config_push_format */
                 double interval;                /* seconds between pushes (listen) */
+                bool on_new;                    /* listen: push soon after a new device */
                 uint32_t spool_max_mb;
                 double connect_timeout, timeout;        /* seconds */
         } push;
+        struct {
+                double save_interval;           /* seconds between state saves */
+        } listen;
         bool set[CK_MAX];                       /* which keys the file gave */
 };
 

@@ -14,6 +14,10 @@
 
 extern bool cmd_quiet;
 
+/* Also send every message to syslog (facility daemon, identity "netinv";
+ * config key syslog), or stop. */
+void cmd_syslog(bool on);
+
 /* "netinv: <message>" on stderr, one line. Wire and user strings passed in
  * are sanitised. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -41,5 +45,6 @@ int cmd_push(int argc, char **argv);
 int cmd_push_secret(const char *token_file, char **ret);
 void cmd_push_note(void *ctx, int level, const char *msg);
 int cmd_identify(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
 
 #endif

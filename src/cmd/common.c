@@ -1,28 +1,41 @@
-/* common.c - messages on stderr. */
+/* common.c - messages on stderr (and syslog when asked). */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cmd.h"
 #include "netinv/util.h"
 
 bool cmd_quiet;
+static bool use_syslog;
 
-__attribute__((format(printf, 2, 0)))
-static void say(const char *prefix, const char *fmt, va_list ap)
+void cmd_syslog(bool on)
+{
+        if (on && !use_syslog)
+                openlog("netinv", LOG_PID, LOG_DAEMON);
+        else if (!on && use_syslog)
+                closelog();
+        use_syslog = on;
+}
+
+__attribute__((format(printf, 3, 0)))
+static void say(int prio, const char *prefix, const char *fmt, va_list ap)
 {
         char raw[1024], safe[4096];
         vsnprintf(raw, sizeof(raw), fmt, ap);
         sanitize_term(safe, sizeof(safe), raw, strlen(raw));
         fprintf(stderr, "netinv: %s%s\n", prefix, safe);
+        if (use_syslog)
+                syslog(prio, "%s%s", prefix, safe);
 }
 
 void cmd_error(const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        say("", fmt, ap);
+        say(LOG_ERR, "", fmt, ap);
         va_end(ap);
 }
 
@@ -32,7 +45,7 @@ void cmd_warn(const char *fmt, ...)
         if (cmd_quiet)
                 return;
         va_start(ap, fmt);
-        say("warning: ", fmt, ap);
+        say(LOG_WARNING, "warning: ", fmt, ap);
         va_end(ap);
 }
 
@@ -40,7 +53,7 @@ void cmd_info(const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        say("", fmt, ap);
+        say(LOG_INFO, "", fmt, ap);
         va_end(ap);
 }
 
@@ -48,7 +61,7 @@ int cmd_usage_error(const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        say("", fmt, ap);
+        say(LOG_ERR, "", fmt, ap);
         va_end(ap);
         return -1;
 }

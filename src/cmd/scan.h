@@ -1,5 +1,6 @@
-/* scan.h - what scan.c and scan_plan.c share: the options of `netinv scan`
- * and the active part of a scan (plan, dry run, probe sockets). */
+/* scan.h - what scan.c, scan_plan.c, scan_common.c and listen.c share: the
+ * options of `netinv scan`, the active part of a scan (plan, dry run, probe
+ * sockets), and identification, state texts and push (scan_common.c). */
 #ifndef NETINV_CMD_SCAN_H
 #define NETINV_CMD_SCAN_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netinv/identify.h"
 #include "netinv/output.h"
 #include "netinv/probe.h"
 #include "netinv/prober.h"
@@ -42,6 +44,7 @@ struct scan_opts {
         const char *spool_dir;
         uint64_t spool_max_bytes;
         unsigned connect_timeout_ms, timeout_ms;
+        unsigned retry_total_ms;        /* 0: push's default (listen sets less) */
 };
 
 /* Does this scan probe at all? (an interface, not --passive, a probe on) */
@@ -56,5 +59,40 @@ int scan_plan(const struct scan_opts *o, struct probe_iface *ifc, struct probe_p
 /* --dry-run: the plan on f. */
 void scan_plan_print(FILE *f, const struct scan_opts *o, const struct probe_iface *ifc,
                      const struct probe_plan *plan);
+
+/* scan_common.c: what `netinv scan` and `netinv listen` share. */
+struct eol_db;
+struct eol_verdict;
+struct identify_rules;
+struct inventory;
+struct device;
+struct scan_info;
+
+/* For the state's os and eol histories: "Ubuntu 20.04", "eol". The texts
+ * live in os_text[i] for the i-th device of the (MAC-sorted) inventory. */
+struct ident_texts {
+        const struct inventory *inv;
+        char (*os_text)[IDENT_NAME_MAX + IDENT_VERSION_MAX + 2];
+};
+
+/* Identification rules and end-of-life tables, read before the privilege
+ * drop. 0 or an exit code; *rules NULL when none are installed. */
+int load_knowledge(const struct scan_opts *o, struct identify_rules **rules,
+                   struct eol_db **db);
+/* Identify every device and judge what was identified; the verdicts stay
+ * in *ret (freed by the caller), the devices point at them. 0 or -ENOMEM. */
+int identify_and_judge(const struct scan_opts *o, const struct identify_rules *rules,
+                       const struct eol_db *db, struct inventory *inv,
+                       struct eol_verdict **ret, size_t *ret_eol);
+/* state_set_ident's callback; user is a struct ident_texts. */
+void state_ident(const struct device *d, void *user, const char **ret_os,
+                 const char **ret_eol);
+/* Before the drop: the spool directory and the secret. 0 or an exit code. */
+int push_begin(const struct scan_opts *o, char *spool, size_t n, char **secret);
+/* Spool the JSON document of si/inv, then send the spool, oldest first.
+ * 0, 1 (a document refused, kept in failed/) or 4 (documents still spooled). */
+int push_after(const struct scan_opts *o, const struct scan_info *si,
+               const struct inventory *inv, const char *spool, const char *secret,
+               const char *agent_id);
 
 #endif

@@ -94,10 +94,13 @@ static const struct ckey keys[CK_MAX] = {
         [CK_PUSH_CLIENT_KEY] = K("push.client_key", T_PATH, push.client_key),
         [CK_PUSH_FORMAT] = KE("push.format", push.format, push_fmt_names),
         [CK_PUSH_INTERVAL] = KR("push.interval", T_SECS, push.interval, 1, YEAR_SECS),
+        [CK_PUSH_ON_NEW] = K("push.on_new", T_BOOL, push.on_new),
         [CK_PUSH_SPOOL_MAX_MB] = KR("push.spool_max_mb", T_UINT, push.spool_max_mb, 1, 1048576),
         [CK_PUSH_CONNECT_TIMEOUT] = KR("push.connect_timeout", T_SECS, push.connect_timeout,
                                        0.001, 3600),
         [CK_PUSH_TIMEOUT] = KR("push.timeout", T_SECS, push.timeout, 0.001, 3600),
+        [CK_LISTEN_SAVE_INTERVAL] = KR("listen.save_interval", T_SECS, listen.save_interval,
+                                       0.1, 86400),
 };
 
 void config_defaults(struct config *ret)
@@ -120,6 +123,7 @@ void config_defaults(struct config *ret)
         ret->push.spool_max_mb = 64;
         ret->push.connect_timeout = 10.0;
         ret->push.timeout = 60.0;
+        ret->listen.save_interval = 60.0;
 }
 
 const char *config_key_name(enum config_key k)
@@ -512,11 +516,12 @@ int config_parse(const char *name, const char *buf, size_t len, struct config *r
                                 return fail(err, errlen, "%s:%zu: a section header is [name]",
                                             name, lineno);
                         *close = '\0';
-                        if (strcmp(s + 1, "push") != 0 && strcmp(s + 1, "netinv") != 0) {
+                        if (strcmp(s + 1, "push") != 0 && strcmp(s + 1, "listen") != 0 &&
+                            strcmp(s + 1, "netinv") != 0) {
                                 char safe[40];
                                 snprintf(safe, sizeof(safe), "%s", s + 1);
                                 return fail(err, errlen, "%s:%zu: [%s]: unknown section "
-                                            "(there are [netinv] and [push])", name, lineno,
+                                            "(there are [netinv], [push] and [listen])", name, lineno,
                                             printable(safe) ? safe : "?");
                         }
                         snprintf(section, sizeof(section), "%s",

@@ -57,7 +57,10 @@ static const char every_key[] =
         "interval = 1h\n"
         "spool_max_mb = 10\n"
         "connect_timeout = 5\n"
-        "timeout = 30s\n";
+        "timeout = 30s\n"
+        "on_new = yes\n"
+        "[listen]\n"
+        "save_interval = 5m\n";
 
 static bool same(const struct config *a, const struct config *b)
 {
@@ -125,6 +128,8 @@ static void test_every_key(void)
         CHECK_INT(c.push.format, PUSH_FMT_GLPI);
         CHECK(c.push.interval == 3600.0 && c.push.timeout == 30.0 && c.push.connect_timeout == 5.0);
         CHECK_INT(c.push.spool_max_mb, 10);
+        CHECK(c.push.on_new && !d.push.on_new);
+        CHECK(c.listen.save_interval == 300.0 && d.listen.save_interval == 60.0);
         /* Every value differs from its default (so the round trip can fail). */
         CHECK(c.rate != d.rate && c.retries != d.retries && c.timeout != d.timeout &&
               c.duration != d.duration && c.format != d.format && c.color != d.color &&
@@ -232,7 +237,7 @@ static void test_errors(void)
                 { "site = a\"b\n", "f.conf:1: site: a quote inside a bare value (quote the whole value)" },
                 { "site = \"a\\tb\"\n", "f.conf:1: site: only \\\" and \\\\ are escapes" },
                 { "site = a\x01z\n", "f.conf:1: site: control characters are not allowed" },
-                { "[scan]\n", "f.conf:1: [scan]: unknown section (there are [netinv] and [push])" },
+                { "[scan]\n", "f.conf:1: [scan]: unknown section (there are [netinv], [push] and [listen])" },
                 { "[push\n", "f.conf:1: a section header is [name]" },
                 { "[push] x\n", "f.conf:1: a section header is [name]" },
                 { "rate 5\n", "f.conf:1: want key = value" },
@@ -320,7 +325,8 @@ static void test_docs(void)
         fclose(f);
         for (unsigned k = 0; k < CK_MAX; k++) {
                 const char *name = config_key_name((enum config_key)k);
-                const char *bare = strncmp(name, "push.", 5) == 0 ? name + 5 : name;
+                const char *dot = strchr(name, '.');    /* documented in its section */
+                const char *bare = dot ? dot + 1 : name;
                 char want[128];
                 /* ".B key" (groff wants "\_" for nothing; underscores are literal) */
                 snprintf(want, sizeof(want), "\n.B %s\n", bare);
