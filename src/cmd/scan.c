@@ -1100,9 +1100,14 @@ int cmd_scan(int argc, char **argv)
         }
         out = stdout;
         bool scan_done = ret == 0;      /* the state is saved even if the push waits */
-        if (o.push_url && ret == 0)
+        if (o.push_url && ret == 0) {
+                /* Without a state directory the agent's id lives beside the
+                 * spool, so that the register still tells agents apart. */
+                if (!run.agent_id[0] && state_agent_id(spool, run.agent_id, sizeof(run.agent_id)) < 0)
+                        run.agent_id[0] = '\0';
                 ret = push_after(&o, &si, pl.inv, spool, secret,
                                  run.agent_id[0] ? run.agent_id : NULL);
+        }
         if (o.fail_on_eol && past_eol && ret == 0)
                 ret = NETINV_EXIT_EOL;
         if (o.verbose)

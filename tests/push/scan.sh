@@ -52,9 +52,25 @@ rc=0
 [[ $rc == 1 ]] || fail "refused push: exit $rc, want 1: $(cat "$d/err")"
 ls "$d/st2/spool/failed/"*.json >/dev/null 2>&1 || fail "refused push: nothing in failed/"
 
+# No state directory, only a spool: the agent still has an id, kept beside the spool, the
+# same on every run.
+for run in 1 2; do
+        "$netinv" scan --read "$caps/lab-30s.pcap" --oui none --spool-dir "$d/sp" \
+                --push "http://127.0.0.1:$(cat "$d/ok.port")/inventory" -o /dev/null -q ||
+                fail "spool only: exit $?"
+done
+python3 - "$d/ok.log" "$d/sp/agent-id" <<'PY' || fail "spool only: the agent id"
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1])]
+aid = open(sys.argv[2]).read().strip()
+assert len(posts) == 3, len(posts)
+ids = [p["body"]["agent"]["id"] for p in posts[1:]]
+assert ids == [aid, aid] and len(aid) >= 32, (ids, aid)
+PY
+
 # Nowhere to spool: usage error, nothing sent.
 rc=0
 "$netinv" scan --read "$caps/lab-30s.pcap" --oui none --push "http://127.0.0.1:$port/x" \
         -o /dev/null 2>"$d/err" || rc=$?
 [[ $rc == 2 ]] && grep -q "needs a place to spool" "$d/err" || fail "no spool: exit $rc: $(cat "$d/err")"
-echo "push-scan: delivered once with its idempotency key; refused → failed/ and exit 1; no spool → 2"
+echo "push-scan: delivered once with its idempotency key; refused → failed/ and exit 1; spool only: one agent id; no spool → 2"
