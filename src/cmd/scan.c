@@ -334,6 +334,10 @@ static int scan_config(int argc, char **argv, struct config *cfg, struct scan_op
                 o->as_of = cfg->as_of;
         if (SET(CK_FAIL_ON_EOL))
                 o->fail_on_eol = cfg->fail_on_eol;
+        /* syslog = yes: messages go to syslog too (a scan from cron or a
+         * timer has no one reading its stderr). */
+        if (SET(CK_SYSLOG))
+                cmd_syslog(cfg->syslog);
 #undef SET
         return 0;
 }
