@@ -3,7 +3,9 @@
  *
  *   service    "<tcp|udp>/<port> <name>[ <banner>]", written by a probe that
  *              talked to the port (banners, UPnP descriptions);
- *   tcp.open   "<port>", a SYN-ACK seen (the TCP probe, or passively).
+ *   tcp.open   "<port>", a SYN-ACK seen (the TCP probe, or passively);
+ *   mdns.srv   "<instance> <port> <target>", a DNS-SD service the device
+ *              announces (passively too): "_ipp._tcp" on 631 is tcp/631 ipp.
  *
  * One entry per (proto, port): a port known only from tcp.open gets the
  * port's usual name and no banner; of several service observations for one
@@ -85,6 +87,56 @@ static bool parse_service(const struct dev_obs *o, struct service *e)
         return true;
 }
 
+/* An mdns.srv observation: "<instance> <port> <target>", the instance
+ * ending in "._<service>._<tcp|udp>.local" (RFC 6763 §4.1). The instance
+ * may hold spaces; the port and target are the last two fields. Port 0
+ * (a record such as _device-info that names no service) is not one. */
+static bool parse_srv(const struct dev_obs *o, struct service *e)
+{
+        const char *v = o->value;
+        size_t len = o->len, i = len;
+        while (i > 0 && v[i - 1] != ' ')
+                i--;
+        if (i < 2)
+                return false;
+        size_t pe = i - 1, ps = pe;             /* the port: v[ps..pe) */
+        while (ps > 0 && v[ps - 1] != ' ')
+                ps--;
+        if (ps < 2)
+                return false;
+        size_t used;
+        e->port = parse_port(v + ps, pe - ps, &used);
+        if (!e->port || used != pe - ps)
+                return false;
+        size_t il = ps - 1;                     /* the instance: v[0..il) */
+        static const char suffix[] = ".local";
+        size_t sl = sizeof(suffix) - 1;
+        if (il < sl + 6 || memcmp(v + il - sl, suffix, sl) != 0)
+                return false;
+        il -= sl;                               /* ..."._<service>._tcp" */
+        if (memcmp(v + il - 5, "._tcp", 5) == 0)
+                e->udp = false;
+        else if (memcmp(v + il - 5, "._udp", 5) == 0)
+                e->udp = true;
+        else
+                return false;
+        il -= 5;
+        size_t k = il;                          /* "._<service>" ends at il */
+        while (k > 0 && v[k - 1] != '.')
+                k--;
+        if (k == 0 || k >= il || v[k] != '_' || il - k < 2)
+                return false;
+        e->name = v + k + 1;
+        e->name_len = il - k - 1;
+        /* avahi's "this is a computer" record names the discard port. */
+        if (e->name_len == 11 && memcmp(e->name, "workstation", 11) == 0)
+                return false;
+        e->banner = NULL;
+        e->banner_len = 0;
+        e->seen = 1;    /* wins over tcp.open's usual name, loses to a banner */
+        return true;
+}
+
 static int cmp_service(const void *a, const void *b)
 {
         const struct service *x = a, *y = b;
@@ -101,6 +153,9 @@ size_t device_services(const struct device *d, struct service *out, size_t cap)
                 struct service e = { 0 };
                 if (strcmp(o->key, "service") == 0) {
                         if (!parse_service(o, &e))
+                                continue;
+                } else if (strcmp(o->key, "mdns.srv") == 0) {
+                        if (!parse_srv(o, &e))
                                 continue;
                 } else if (strcmp(o->key, "tcp.open") == 0) {
                         e.port = parse_port(o->value, o->len, NULL);

@@ -541,6 +541,14 @@ static void test_services(void)
         obs_attr_str(s, m, PROTO_HTTP, "service", "tcp/8080");          /* no name: the port's */
         obs_attr_str(s, m, PROTO_HTTP, "service", "tcp/x http nginx");  /* malformed: ignored */
         obs_attr(s, m, PROTO_HTTP, "service", "tcp/80 http ev\x1b[1mil\n\"", 22);
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "HP LaserJet Pro M404 [Lab]._ipp._tcp.local 631 lab.local");
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "lab._ssh._tcp.local 22 lab.local");       /* the banner wins */
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "lab._device-info._tcp.local 0 lab.local"); /* no port */
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "lab._x._sctp.local 9 lab.local");        /* not tcp/udp */
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "._tcp.local 9 lab.local");
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "12 lab.local");
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "lab [02:00:00:00:00:07]._workstation._tcp.local 9 lab.local");
+        obs_attr_str(s, m, PROTO_MDNS, "mdns.srv", "lab._sleep-proxy._udp.local 54321 lab.local");
         obs_attr_str(s, m, PROTO_TCP, "ip.ttl", "57");
         obs_attr_str(s, m, PROTO_TCP, "ip.ttl", "61");
         inventory_add_sink(inv, s, T0);
@@ -559,12 +567,14 @@ static void test_services(void)
                         { "tcp", "22", "ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3" },
                         { "tcp", "80", "http", "ev\x1b[1mil\n\"" },
                         { "tcp", "445", "smb", NULL },
+                        { "tcp", "631", "ipp", NULL },
                         { "tcp", "8080", "http-alt", NULL },
                         { "tcp", "9100", "jetdirect", NULL },
                         { "udp", "161", "snmp", "Linux nas 4.4.302+" },
+                        { "udp", "54321", "sleep-proxy", NULL },
                 };
-                if (CHECK_INT(cJSON_GetArraySize(sv), 6))
-                        for (int i = 0; i < 6; i++) {
+                if (CHECK_INT(cJSON_GetArraySize(sv), 8))
+                        for (int i = 0; i < 8; i++) {
                                 const cJSON *e = cJSON_GetArrayItem(sv, i);
                                 CHECK_STR(str(e, "proto"), want[i][0]);
                                 CHECK_INT((int)num(e, "port"), atoi(want[i][1]));
