@@ -77,68 +77,14 @@ static void listen_defaults(struct listener *L, const struct config *cfg)
  * code, with the message already printed. */
 int listen_config(struct listener *L, struct config *cfg)
 {
-        const char *path = NULL;
+        const char *path = scan_config_path(L->argc, L->argv);
         char err[512];
-        struct scan_opts *o = &L->o;
-
-        for (int i = 1; i < L->argc; i++) {
-                if (strcmp(L->argv[i], "--") == 0)
-                        break;
-                if ((strcmp(L->argv[i], "--config") == 0 || strcmp(L->argv[i], "-c") == 0) &&
-                    i + 1 < L->argc)
-                        path = L->argv[++i];
-                else if (strncmp(L->argv[i], "--config=", 9) == 0)
-                        path = L->argv[i] + 9;
-        }
         if (config_load(path, cfg, err, sizeof(err)) < 0) {
                 cmd_error("%s", err);
                 return NETINV_EXIT_USAGE;
         }
         listen_defaults(L, cfg);
-#define SET(k) config_is_set(cfg, (k))
-        if (SET(CK_INTERFACE) && cfg->interface[0])
-                o->iface = cfg->interface;
-        if (SET(CK_PROMISC))
-                o->promisc = cfg->promisc;
-        if (SET(CK_QUIET))
-                o->quiet = cfg->quiet;
-        if (SET(CK_VERBOSE))
-                o->verbose = cfg->verbose;
-        if (SET(CK_MAX_DEVICES))
-                o->max_devices = cfg->max_devices;
-        if (SET(CK_OUI) && cfg->oui[0])
-                o->oui = cfg->oui;
-        if (SET(CK_USER) && cfg->user[0])
-                o->user = cfg->user;
-        if (SET(CK_SITE) && cfg->site[0])
-                o->site = cfg->site;
-        if (SET(CK_FORGET_AFTER))
-                o->forget_after = cfg->forget_after;
-        if (SET(CK_STALE))
-                o->stale_days = cfg->stale;
-        if (SET(CK_AS_OF) && cfg->as_of >= 0)
-                o->as_of = cfg->as_of;
-        if (SET(CK_PUSH_URL) && cfg->push.url[0])
-                o->push_url = cfg->push.url;
-        if (SET(CK_PUSH_FORMAT))
-                o->push_format = cfg->push.format == PUSH_FMT_GLPI ? "glpi" : "json";
-        if (SET(CK_PUSH_TOKEN_FILE) && cfg->push.token_file[0])
-                o->token_file = cfg->push.token_file;
-        if (SET(CK_PUSH_CA_FILE) && cfg->push.ca_file[0])
-                o->ca_file = cfg->push.ca_file;
-        if (SET(CK_PUSH_CLIENT_CERT) && cfg->push.client_cert[0])
-                o->client_cert = cfg->push.client_cert;
-        if (SET(CK_PUSH_CLIENT_KEY) && cfg->push.client_key[0])
-                o->client_key = cfg->push.client_key;
-        if (SET(CK_SPOOL_DIR) && cfg->spool_dir[0])
-                o->spool_dir = cfg->spool_dir;
-        if (SET(CK_PUSH_SPOOL_MAX_MB))
-                o->spool_max_bytes = (uint64_t)cfg->push.spool_max_mb << 20;
-        if (SET(CK_PUSH_CONNECT_TIMEOUT))
-                o->connect_timeout_ms = (unsigned)(cfg->push.connect_timeout * 1000);
-        if (SET(CK_PUSH_TIMEOUT))
-                o->timeout_ms = (unsigned)(cfg->push.timeout * 1000);
-#undef SET
+        scan_opts_from_config(cfg, &L->o);
         return 0;
 }
 
@@ -157,30 +103,15 @@ static int parse_secs(enum config_key k, const char *opt, const char *arg, doubl
 /* The command line over the config. 0, 1 for --help, -1 for a usage error. */
 int listen_parse_args(struct listener *L)
 {
-        enum { OPT_STATEDIR = 256, OPT_SAVE, OPT_SITE, OPT_PUSH, OPT_PUSHINT, OPT_ONNEW,
-               OPT_PUSHFMT, OPT_TOKEN, OPT_CA, OPT_SPOOL, OPT_FORGET, OPT_STALE, OPT_NOIDENT,
-               OPT_MAXDEV, OPT_OUI, OPT_USER, OPT_NOPROMISC, OPT_SYSLOG };
+        enum { OPT_SAVE = 256, OPT_PUSHINT, OPT_ONNEW, OPT_SYSLOG };
         static const struct option lo[] = {
                 { "interface", required_argument, NULL, 'i' },
                 { "read", required_argument, NULL, 'r' },
                 { "config", required_argument, NULL, 'c' },
-                { "state-dir", required_argument, NULL, OPT_STATEDIR },
+                SCAN_COMMON_OPTIONS,
                 { "save-interval", required_argument, NULL, OPT_SAVE },
-                { "site", required_argument, NULL, OPT_SITE },
-                { "push", required_argument, NULL, OPT_PUSH },
                 { "push-interval", required_argument, NULL, OPT_PUSHINT },
                 { "push-on-new", no_argument, NULL, OPT_ONNEW },
-                { "push-format", required_argument, NULL, OPT_PUSHFMT },
-                { "token-file", required_argument, NULL, OPT_TOKEN },
-                { "ca-file", required_argument, NULL, OPT_CA },
-                { "spool-dir", required_argument, NULL, OPT_SPOOL },
-                { "forget-after", required_argument, NULL, OPT_FORGET },
-                { "stale", required_argument, NULL, OPT_STALE },
-                { "no-identify", no_argument, NULL, OPT_NOIDENT },
-                { "max-devices", required_argument, NULL, OPT_MAXDEV },
-                { "oui", required_argument, NULL, OPT_OUI },
-                { "user", required_argument, NULL, OPT_USER },
-                { "no-promisc", no_argument, NULL, OPT_NOPROMISC },
                 { "syslog", no_argument, NULL, OPT_SYSLOG },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
@@ -189,7 +120,6 @@ int listen_parse_args(struct listener *L)
         };
         struct scan_opts *o = &L->o;
         bool iface_cli = false;
-        char *end;
         int c;
 
         opterr = 0;
@@ -205,9 +135,6 @@ int listen_parse_args(struct listener *L)
                 case 'r':
                         o->read = optarg;
                         break;
-                case OPT_STATEDIR:
-                        o->state_dir = optarg;
-                        break;
                 case OPT_SAVE:
                         if (parse_secs(CK_LISTEN_SAVE_INTERVAL, "--save-interval", optarg,
                                        &L->save_s) < 0)
@@ -219,61 +146,6 @@ int listen_parse_args(struct listener *L)
                         break;
                 case OPT_ONNEW:
                         L->on_new = true;
-                        break;
-                case OPT_SITE:
-                        o->site = optarg;
-                        break;
-                case OPT_PUSH:
-                        o->push_url = optarg;
-                        break;
-                case OPT_PUSHFMT:
-                        if (strcmp(optarg, "json") != 0 && strcmp(optarg, "glpi") != 0)
-                                return cmd_usage_error("--push-format '%s': want json or glpi", optarg);
-                        o->push_format = optarg;
-                        break;
-                case OPT_TOKEN:
-                        o->token_file = optarg;
-                        break;
-                case OPT_CA:
-                        o->ca_file = optarg;
-                        break;
-                case OPT_SPOOL:
-                        o->spool_dir = optarg;
-                        break;
-                case OPT_FORGET:
-                case OPT_STALE: {
-                        errno = 0;
-                        unsigned long v = strtoul(optarg, &end, 10);
-                        if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || v < 1 || v > 36500)
-                                return cmd_usage_error("%s '%s': want days, from 1 to 36500",
-                                                       c == OPT_FORGET ? "--forget-after" : "--stale",
-                                                       optarg);
-                        if (c == OPT_FORGET)
-                                o->forget_after = (uint32_t)v;
-                        else
-                                o->stale_days = (uint32_t)v;
-                        break;
-                }
-                case OPT_NOIDENT:
-                        o->no_identify = true;
-                        break;
-                case OPT_MAXDEV: {
-                        errno = 0;
-                        unsigned long long v = strtoull(optarg, &end, 10);
-                        if (errno || *end || v == 0 || v > UINT32_MAX - 1 || optarg[0] == '-')
-                                return cmd_usage_error("--max-devices '%s': want a number from 1",
-                                                       optarg);
-                        o->max_devices = (size_t)v;
-                        break;
-                }
-                case OPT_OUI:
-                        o->oui = optarg;
-                        break;
-                case OPT_USER:
-                        o->user = optarg;
-                        break;
-                case OPT_NOPROMISC:
-                        o->promisc = false;
                         break;
                 case OPT_SYSLOG:
                         L->use_syslog = true;
@@ -287,8 +159,13 @@ int listen_parse_args(struct listener *L)
                 case 'h':
                         usage(stdout);
                         return 1;
-                default:
-                        return cmd_option_error(c, "listen", L->argv);
+                default: {
+                        int r = scan_common_option(c, optarg, o);
+                        if (r < 0)
+                                return -1;
+                        if (r == 0)
+                                return cmd_option_error(c, "listen", L->argv);
+                }
                 }
         }
         if (optind < L->argc && !iface_cli) {

@@ -60,6 +60,41 @@ int scan_plan(const struct scan_opts *o, struct probe_iface *ifc, struct probe_p
 void scan_plan_print(FILE *f, const struct scan_opts *o, const struct probe_iface *ifc,
                      const struct probe_plan *plan);
 
+/* scan_opts.c: the options. scan_defaults, then scan_config (the file:
+ * 0 or an exit code), then scan_parse_args (0, 1 for --help, -1 usage). */
+struct config;
+void scan_defaults(struct scan_opts *o);
+int scan_config(int argc, char **argv, struct config *cfg, struct scan_opts *o);
+int scan_parse_args(int argc, char **argv, struct scan_opts *o);
+/* Shared with listen: --config's argument (NULL: the default file), the
+ * config keys both read, and the long options both take. */
+const char *scan_config_path(int argc, char **argv);
+void scan_opts_from_config(const struct config *cfg, struct scan_opts *o);
+enum {
+        SOPT_STATEDIR = 0x1000, SOPT_SITE, SOPT_ASOF, SOPT_NOIDENT, SOPT_PUSH, SOPT_PUSHFMT,
+        SOPT_TOKEN, SOPT_CA, SOPT_SPOOL, SOPT_FORGET, SOPT_STALE, SOPT_MAXDEV, SOPT_OUI,
+        SOPT_USER, SOPT_NOPROMISC,
+};
+#define SCAN_COMMON_OPTIONS \
+        { "state-dir", required_argument, NULL, SOPT_STATEDIR }, \
+        { "site", required_argument, NULL, SOPT_SITE }, \
+        { "as-of", required_argument, NULL, SOPT_ASOF }, \
+        { "no-identify", no_argument, NULL, SOPT_NOIDENT }, \
+        { "push", required_argument, NULL, SOPT_PUSH }, \
+        { "push-format", required_argument, NULL, SOPT_PUSHFMT }, \
+        { "token-file", required_argument, NULL, SOPT_TOKEN }, \
+        { "ca-file", required_argument, NULL, SOPT_CA }, \
+        { "spool-dir", required_argument, NULL, SOPT_SPOOL }, \
+        { "forget-after", required_argument, NULL, SOPT_FORGET }, \
+        { "stale", required_argument, NULL, SOPT_STALE }, \
+        { "max-devices", required_argument, NULL, SOPT_MAXDEV }, \
+        { "oui", required_argument, NULL, SOPT_OUI }, \
+        { "user", required_argument, NULL, SOPT_USER }, \
+        { "no-promisc", no_argument, NULL, SOPT_NOPROMISC }
+/* One of SCAN_COMMON_OPTIONS into o: 1 done, 0 not one of them, -1 a bad
+ * value (said on stderr). */
+int scan_common_option(int c, const char *arg, struct scan_opts *o);
+
 /* scan_common.c: what `netinv scan` and `netinv listen` share. */
 struct eol_db;
 struct eol_verdict;
