@@ -243,6 +243,10 @@ static int cycle(struct listener *L, bool push)
                 size_t past = 0;
                 for (size_t i = 0; i < n; i++)
                         inventory_get(L->inv, i)->eol = NULL;   /* into the old verdicts */
+                /* A daemon runs for days: judged as on the day of each
+                 * cycle unless a date was given. */
+                if (!L->o.as_of_set)
+                        L->o.as_of = eol_today();
                 if (identify_and_judge(&L->o, L->rules, L->eoldb, L->inv, &v, &past) < 0) {
                         cmd_error("out of memory while identifying devices");
                         return -1;

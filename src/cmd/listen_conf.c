@@ -41,6 +41,7 @@ static void usage(FILE *f)
               "      --forget-after DAYS  drop devices of the state not seen for DAYS\n"
               "      --stale DAYS       count devices not seen or re-identified for DAYS\n"
               "      --no-identify      no OS identification, no end-of-life verdicts\n"
+              "      --as-of DATE       judge end of life as on DATE (YYYY-MM-DD; default today)\n"
               "      --max-devices N    keep at most N devices (default 65536)\n"
               "      --oui FILE         IEEE OUI file (default: found in /usr/share); \"none\"\n"
               "      --user USER        drop privileges to USER (default: netinv, else nobody)\n"
@@ -277,6 +278,7 @@ void listen_reload(struct listener *L)
         o->forget_after = n.o.forget_after;
         o->stale_days = n.o.stale_days;
         o->as_of = n.o.as_of;
+        o->as_of_set = n.o.as_of_set;
         o->quiet = n.o.quiet;
         o->verbose = n.o.verbose;
         cmd_quiet = o->quiet;

@@ -39,6 +39,7 @@ struct scan_opts {
         /* Identification and end of life (man netinv(8), IDENTIFICATION). */
         bool no_identify, fail_on_eol;
         int32_t as_of;                  /* days since the epoch */
+        bool as_of_set;                 /* --as-of or as_of given: else today */
         /* Push to the register (man netinv(8), PUSH); url NULL: none. */
         const char *push_url, *push_format, *token_file, *ca_file, *client_cert, *client_key;
         const char *spool_dir;

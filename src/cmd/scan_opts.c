@@ -450,8 +450,10 @@ void scan_opts_from_config(const struct config *cfg, struct scan_opts *o)
                 o->connect_timeout_ms = (unsigned)(cfg->push.connect_timeout * 1000);
         if (SET(CK_PUSH_TIMEOUT))
                 o->timeout_ms = (unsigned)(cfg->push.timeout * 1000);
-        if (SET(CK_AS_OF) && cfg->as_of >= 0)
+        if (SET(CK_AS_OF) && cfg->as_of >= 0) {
                 o->as_of = cfg->as_of;
+                o->as_of_set = true;
+        }
 #undef SET
 }
 
@@ -485,6 +487,7 @@ int scan_common_option(int c, const char *arg, struct scan_opts *o)
                 o->as_of = eol_parse_date(arg);
                 if (o->as_of < 0)
                         return cmd_usage_error("--as-of '%s': want a date, YYYY-MM-DD", arg);
+                o->as_of_set = true;
                 return 1;
         case SOPT_NOIDENT:
                 o->no_identify = true;
