@@ -34,4 +34,8 @@ size_t fmt_flags(char *buf, size_t cap, uint32_t bits, const char *const names[]
 size_t sanitize_utf8(char *dst, size_t cap, const char *src, size_t len);
 size_t sanitize_term(char *dst, size_t cap, const char *src, size_t len);
 
+/* The usual name of a TCP/UDP port ("ssh", "jetdirect"), "unknown" when
+ * none (ports.c). */
+const char *port_name(uint16_t port);
+
 #endif

@@ -21,7 +21,6 @@ struct service {
 };
 #define DEVICE_SERVICES_MAX 64
 size_t device_services(const struct device *d, struct service *out, size_t cap);
-const char *service_port_name(uint16_t port);
 /* 32, 64, 128 or 255, or -1 when no reply carried a TTL. */
 int device_ttl_class(const struct device *d);
 

@@ -20,29 +20,7 @@
 #include <string.h>
 
 #include "netinv/inventory.h"
-
-static const struct {
-        uint16_t port;
-        const char *name;
-} port_names[] = {
-        { 21, "ftp" }, { 22, "ssh" }, { 23, "telnet" }, { 25, "smtp" }, { 53, "domain" },
-        { 80, "http" }, { 88, "kerberos" }, { 102, "iso-tsap" }, { 110, "pop3" },
-        { 135, "msrpc" }, { 139, "netbios-ssn" }, { 143, "imap" }, { 389, "ldap" },
-        { 443, "https" }, { 445, "smb" }, { 502, "modbus" }, { 515, "printer" },
-        { 548, "afp" }, { 554, "rtsp" }, { 631, "ipp" }, { 636, "ldaps" }, { 993, "imaps" },
-        { 1883, "mqtt" }, { 3306, "mysql" }, { 3389, "rdp" }, { 5000, "upnp" },
-        { 5001, "https-alt" }, { 5432, "postgresql" }, { 5900, "vnc" }, { 8000, "http-alt" },
-        { 8080, "http-alt" }, { 8443, "https-alt" }, { 9100, "jetdirect" }, { 44818, "enip" },
-        { 47808, "bacnet" },
-};
-
-const char *service_port_name(uint16_t port)
-{
-        for (size_t i = 0; i < sizeof(port_names) / sizeof(port_names[0]); i++)
-                if (port_names[i].port == port)
-                        return port_names[i].name;
-        return "unknown";
-}
+#include "netinv/util.h"
 
 /* "123" → 123; 0 when it is not a port number. */
 static uint16_t parse_port(const char *s, size_t len, size_t *ret_used)
@@ -80,7 +58,7 @@ static bool parse_service(const struct dev_obs *o, struct service *e)
         e->banner = sp ? sp + 1 : NULL;
         e->banner_len = sp ? len - (size_t)(sp + 1 - v) : 0;
         if (!e->name_len) {
-                e->name = service_port_name(e->port);
+                e->name = port_name(e->port);
                 e->name_len = strlen(e->name);
         }
         e->seen = o->last_seen;
@@ -161,7 +139,7 @@ size_t device_services(const struct device *d, struct service *out, size_t cap)
                         e.port = parse_port(o->value, o->len, NULL);
                         if (!e.port)
                                 continue;
-                        e.name = service_port_name(e.port);
+                        e.name = port_name(e.port);
                         e.name_len = strlen(e.name);
                         e.seen = 0;     /* any service observation wins */
                 } else {

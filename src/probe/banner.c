@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netinv/util.h"
+
 /* One thing to ask a host. */
 struct bitem {
         const char *name;       /* service name */
@@ -47,58 +49,54 @@ struct bhost {
 static const struct {
         uint16_t port;
         uint8_t app;
-        const char *name;       /* as output/services.c names them, where it does */
-} port_table[] = {
-        { 21, APP_GREET, "ftp" },
-        { 22, APP_SSH, "ssh" },
-        { 23, APP_GREET, "telnet" },
-        { 25, APP_GREET, "smtp" },
-        { 80, APP_HTTP, "http" },
-        { 81, APP_HTTP, "http" },
-        { 102, APP_NONE, "iso-tsap" },          /* S7: prober_payload_ok refuses it too */
-        { 110, APP_GREET, "pop3" },
-        { 135, APP_NONE, "msrpc" },             /* waits for DCE/RPC */
-        { 139, APP_NONE, "netbios-ssn" },       /* waits for a NetBIOS session request */
-        { 143, APP_GREET, "imap" },
-        { 443, APP_HTTPS, "https" },
-        { 445, APP_SMB, "smb" },
-        { 502, APP_NONE, "modbus" },
-        { 515, APP_NONE, "printer" },
-        { 587, APP_GREET, "submission" },
-        { 631, APP_HTTP, "ipp" },
-        { 2222, APP_SSH, "ssh" },
-        { 2404, APP_NONE, "iec-104" },
-        { 3306, APP_GREET, "mysql" },
-        { 3389, APP_RDP, "rdp" },
-        { 5000, APP_HTTP, "upnp" },
-        { 5001, APP_HTTPS, "https-alt" },
-        { 5900, APP_GREET, "vnc" },
-        { 8000, APP_HTTP, "http-alt" },
-        { 8008, APP_HTTP, "http" },
-        { 8080, APP_HTTP, "http-alt" },
-        { 8081, APP_HTTP, "http" },
-        { 8443, APP_HTTPS, "https-alt" },
-        { 8888, APP_HTTP, "http" },
-        { 9100, APP_NONE, "jetdirect" },
-        { 20000, APP_NONE, "dnp3" },
-        { 44818, APP_NONE, "enip" },
-        { 47808, APP_NONE, "bacnet" },
+} port_table[] = {      /* names: port_name() in util/ports.c */
+        { 21, APP_GREET },
+        { 22, APP_SSH },
+        { 23, APP_GREET },
+        { 25, APP_GREET },
+        { 80, APP_HTTP },
+        { 81, APP_HTTP },
+        { 102, APP_NONE },      /* S7: prober_payload_ok refuses it too */
+        { 110, APP_GREET },
+        { 135, APP_NONE },      /* waits for DCE/RPC */
+        { 139, APP_NONE },      /* waits for a NetBIOS session request */
+        { 143, APP_GREET },
+        { 443, APP_HTTPS },
+        { 445, APP_SMB },
+        { 502, APP_NONE },
+        { 515, APP_NONE },
+        { 587, APP_GREET },
+        { 631, APP_HTTP },
+        { 2222, APP_SSH },
+        { 2404, APP_NONE },
+        { 3306, APP_GREET },
+        { 3389, APP_RDP },
+        { 5000, APP_HTTP },
+        { 5001, APP_HTTPS },
+        { 5900, APP_GREET },
+        { 8000, APP_HTTP },
+        { 8008, APP_HTTP },
+        { 8080, APP_HTTP },
+        { 8081, APP_HTTP },
+        { 8443, APP_HTTPS },
+        { 8888, APP_HTTP },
+        { 9100, APP_NONE },
+        { 20000, APP_NONE },
+        { 44818, APP_NONE },
+        { 47808, APP_NONE },
 };
 
 enum banner_app banner_choose(const struct prober_opts *o, uint16_t port, const char **ret_name)
 {
         enum banner_app app = APP_PROBE;
-        const char *name = "unknown";
+        const char *name = port_name(port);
         for (size_t i = 0; i < sizeof(port_table) / sizeof(port_table[0]); i++)
                 if (port_table[i].port == port) {
                         app = port_table[i].app;
-                        name = port_table[i].name;
                         break;
                 }
-        if (port >= 9101 && port <= 9107) {     /* raw printing, like 9100 */
-                name = "jetdirect";
+        if (port >= 9101 && port <= 9107)       /* raw printing, like 9100 */
                 app = APP_NONE;
-        }
         /* Not even a connection: a printer may print what an empty
          * connection is taken for, a PLC may not like being touched. The
          * fragile ports are all APP_NONE above too, so that --payload-ports
