@@ -103,6 +103,10 @@ struct probe_ops {
         /* The sweep is over: no more host() calls from it (passively found
          * addresses may still come). Optional. */
         void (*hosts_done)(void *p, uint64_t now);
+        /* Another probe (id) is finished: nothing more will come from
+         * it (the banner probe waits for the TCP probe's answers). Not
+         * called for probes that never ran. Optional. */
+        void (*peer_done)(void *p, enum probe_id id, uint64_t now);
         /* Every observation the capture made (answers to raw and
          * multicast probes). Optional. */
         void (*seen)(void *p, const struct obs *ob, uint64_t now);

@@ -352,6 +352,14 @@ static void banner_host(void *p, uint32_t ip, const uint8_t mac[6], uint64_t now
                         add_item(b, hi, SNMP_PORT, APP_SNMP, "snmp", (uint8_t)i);
 }
 
+static void banner_peer_done(void *p, enum probe_id id, uint64_t now)
+{
+        struct banner *b = p;
+        (void)now;
+        if (id == PROBER_TCP)
+                b->tcp_done = true;
+}
+
 static void banner_hosts_done(void *p, uint64_t now)
 {
         struct banner *b = p;
@@ -517,11 +525,12 @@ static int banner_run(void *p, uint64_t now, uint64_t *ret_wake)
                                 wake = w;
                 }
         /* The end: the sweep is over, nothing waits or runs, and no
-         * tcp.open can still come: every (host, port) pair of the TCP probe
-         * has answered, or its time is up (see BANNER_TCP_SHARE). */
+         * tcp.open can still come: the TCP probe said it is finished, or
+         * every (host, port) pair of it has answered, or, when it does not
+         * run, its time is up (see BANNER_TCP_SHARE). */
         if (b->hosts_done && !b->rq_head && b->inflight == 0) {
                 const struct prober_opts *o = b->env->opts;
-                if (b->tcp_pairs_answered >= (uint64_t)b->n_hosts * o->n_ports)
+                if (b->tcp_done || b->tcp_pairs_answered >= (uint64_t)b->n_hosts * o->n_ports)
                         return 1;
                 uint64_t end = b->hosts_done_at + b->tcp_wait_us;
                 uint64_t quiet = b->last_open +
@@ -658,6 +667,7 @@ const struct probe_ops probe_banner_ops = {
         .free = banner_free_op,
         .host = banner_host,
         .hosts_done = banner_hosts_done,
+        .peer_done = banner_peer_done,
         .seen = banner_seen,
         .run = banner_run,
         .pollfds = banner_pollfds,

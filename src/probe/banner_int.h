@@ -170,6 +170,7 @@ struct banner {
         uint8_t polled[BANNER_CONNS_MAX];       /* conv slot of each pollfd given */
         size_t n_polled;
         bool hosts_done;
+        bool tcp_done;          /* the TCP probe finished: no tcp.open of its own will come */
         uint64_t hosts_done_at, last_open, tcp_wait_us;
         uint64_t last_host, tcp_wait_one_us;    /* a host found after the sweep */
         uint64_t tcp_pairs_answered;    /* (host, --ports entry) pairs with tcp.open/closed */

@@ -252,6 +252,8 @@ int prober_run(struct prober *pr, uint64_t now, uint64_t *ret_wake)
                 int r = all_ops[i]->run(pr->state[i], now, &w);
                 if (r != 0) {
                         pr->finished[i] = true;
+                        EACH(pr, j) if (all_ops[j]->peer_done)
+                                all_ops[j]->peer_done(pr->state[j], (enum probe_id)i, now);
                         continue;
                 }
                 all = false;

@@ -381,6 +381,22 @@ static void schedule(void)
         CHECK_INT(b->inflight, 0);
         probe_banner_ops.free(b);
 
+        /* the TCP probe says it is finished: no need to wait for its time */
+        setup();
+        opts.ports[0] = 22;
+        opts.n_ports = 1;
+        b = new_probe(fake_dial);
+        if (!b)
+                return;
+        add_host(b, 1, now);
+        probe_banner_ops.hosts_done(b, now);
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 0);
+        probe_banner_ops.peer_done(b, PROBER_MDNS, now);        /* another one: no change */
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 0);
+        probe_banner_ops.peer_done(b, PROBER_TCP, now);
+        CHECK_INT(probe_banner_ops.run(b, now, &wake), 1);
+        probe_banner_ops.free(b);
+
         /* a host found after the sweep (passively): its SYNs are still to come */
         setup();
         opts.n_ports = 64;
