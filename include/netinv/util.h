@@ -37,5 +37,8 @@ size_t sanitize_term(char *dst, size_t cap, const char *src, size_t len);
 /* The usual name of a TCP/UDP port ("ssh", "jetdirect"), "unknown" when
  * none (ports.c). */
 const char *port_name(uint16_t port);
+/* A port written in decimal ("80"; n bytes, no NUL needed): 1..65535, or
+ * 0 when it is not one. */
+uint16_t port_parse(const char *s, size_t n);
 
 #endif

@@ -100,21 +100,7 @@ static int open_capture(struct listener *L)
         }
         if (r == 0)
                 return 0;
-        switch (e.why) {
-        case CAPTURE_FAIL_NO_DEVICE:
-                cmd_error("'%s': no such interface (try: ip -br link)", what);
-                return NETINV_EXIT_USAGE;
-        case CAPTURE_FAIL_PERM:
-                cmd_error("capturing on '%s' needs root or CAP_NET_RAW (try: sudo netinv listen %s)",
-                          what, what);
-                return NETINV_EXIT_FAILURE;
-        case CAPTURE_FAIL_NOT_FOUND:
-                cmd_error("'%s': no such file", what);
-                return NETINV_EXIT_USAGE;
-        default:
-                cmd_error("'%s': cannot open capture: %s", what, e.msg);
-                return NETINV_EXIT_FAILURE;
-        }
+        return scan_capture_error("listen", what, &e);
 }
 
 /* Lock and load the state, and hand its directory to the user the daemon

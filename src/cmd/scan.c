@@ -139,27 +139,7 @@ static int open_capture(const struct scan_opts *o, struct capture **cap)
                          : capture_open_file(o->read, cap, &e);
         if (r == 0)
                 return 0;
-        switch (e.why) {
-        case CAPTURE_FAIL_NO_DEVICE:
-                cmd_error("'%s': no such interface (try: ip -br link)", what);
-                return NETINV_EXIT_USAGE;
-        case CAPTURE_FAIL_PERM:
-                cmd_error("capturing on '%s' needs root or CAP_NET_RAW (try: sudo netinv scan %s, "
-                          "or setcap cap_net_raw,cap_net_admin+ep on the binary)", what, what);
-                return NETINV_EXIT_FAILURE;
-        case CAPTURE_FAIL_NOT_FOUND:
-                cmd_error("'%s': no such file", what);
-                return NETINV_EXIT_USAGE;
-        case CAPTURE_FAIL_FORMAT:
-                cmd_error("'%s': not a readable pcap or pcapng file (%s)", what, e.msg);
-                return NETINV_EXIT_FAILURE;
-        case CAPTURE_FAIL_LINKTYPE:
-                cmd_error("'%s': %s", what, e.msg);
-                return NETINV_EXIT_FAILURE;
-        default:
-                cmd_error("'%s': cannot open capture: %s", what, e.msg);
-                return NETINV_EXIT_FAILURE;
-        }
+        return scan_capture_error("scan", what, &e);
 }
 
 static void progress(const struct arp_sweep *sw, bool sweeping, bool done)

@@ -123,6 +123,10 @@ int identify_and_judge(const struct scan_opts *o, const struct identify_rules *r
 /* state_set_ident's callback; user is a struct ident_texts. */
 void state_ident(const struct device *d, void *user, const char **ret_os,
                  const char **ret_eol);
+/* A capture that did not open, said in one line; the exit code. cmd is
+ * "scan" or "listen" (for the hint). */
+struct capture_open_err;
+int scan_capture_error(const char *cmd, const char *what, const struct capture_open_err *e);
 /* Before the drop: the spool directory and the secret. 0 or an exit code. */
 int push_begin(const struct scan_opts *o, char *spool, size_t n, char **secret);
 /* Spool the JSON document of si/inv, then send the spool, oldest first.

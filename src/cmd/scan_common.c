@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "netinv/capture.h"
 #include "netinv/eol.h"
 #include "netinv/identify.h"
 #include "netinv/inventory.h"
@@ -221,4 +222,29 @@ int push_after(const struct scan_opts *o, const struct scan_info *si,
                 return NETINV_EXIT_PENDING;
         }
         return 0;
+}
+
+int scan_capture_error(const char *cmd, const char *what, const struct capture_open_err *e)
+{
+        switch (e->why) {
+        case CAPTURE_FAIL_NO_DEVICE:
+                cmd_error("'%s': no such interface (try: ip -br link)", what);
+                return NETINV_EXIT_USAGE;
+        case CAPTURE_FAIL_PERM:
+                cmd_error("capturing on '%s' needs root or CAP_NET_RAW (try: sudo netinv %s %s, "
+                          "or setcap cap_net_raw,cap_net_admin+ep on the binary)", what, cmd, what);
+                return NETINV_EXIT_FAILURE;
+        case CAPTURE_FAIL_NOT_FOUND:
+                cmd_error("'%s': no such file", what);
+                return NETINV_EXIT_USAGE;
+        case CAPTURE_FAIL_FORMAT:
+                cmd_error("'%s': not a readable pcap or pcapng file (%s)", what, e->msg);
+                return NETINV_EXIT_FAILURE;
+        case CAPTURE_FAIL_LINKTYPE:
+                cmd_error("'%s': %s", what, e->msg);
+                return NETINV_EXIT_FAILURE;
+        default:
+                cmd_error("'%s': cannot open capture: %s", what, e->msg);
+                return NETINV_EXIT_FAILURE;
+        }
 }

@@ -22,16 +22,15 @@
 #include "netinv/inventory.h"
 #include "netinv/util.h"
 
-/* "123" → 123; 0 when it is not a port number. */
+/* The port at the start of s ("22 ssh ..."): its digits counted in
+ * *ret_used; 0 when they are not a port. */
 static uint16_t parse_port(const char *s, size_t len, size_t *ret_used)
 {
-        unsigned long v = 0;
         size_t i = 0;
         while (i < len && i < 6 && s[i] >= '0' && s[i] <= '9')
-                v = v * 10 + (unsigned long)(s[i++] - '0');
-        if (ret_used)
-                *ret_used = i;
-        return (i && v >= 1 && v <= 65535) ? (uint16_t)v : 0;
+                i++;
+        *ret_used = i;
+        return port_parse(s, i);
 }
 
 /* Parse a service observation into e. false when it does not have the form. */
@@ -136,7 +135,7 @@ size_t device_services(const struct device *d, struct service *out, size_t cap)
                         if (!parse_srv(o, &e))
                                 continue;
                 } else if (strcmp(o->key, "tcp.open") == 0) {
-                        e.port = parse_port(o->value, o->len, NULL);
+                        e.port = port_parse(o->value, o->len);
                         if (!e.port)
                                 continue;
                         e.name = port_name(e.port);

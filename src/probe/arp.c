@@ -20,17 +20,14 @@
 #include "netinv/probe.h"
 
 #include <errno.h>
-#include <libnet.h>
-#include <linux/filter.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "netinv/inventory.h"
 #include "netinv/obs.h"
+#include "rawlink.h"
 
 #define ARP_HRD_ETHER   1       /* RFC 826; IANA ARP hardware type 1 */
 #define ARP_OP_REQUEST  1       /* RFC 826 ar$op */
@@ -43,9 +40,8 @@ struct arp_answer {
 };
 
 struct arp_sweep {
-        libnet_t *l;
+        struct rawlink link;
         libnet_ptag_t arp_tag, eth_tag;
-        int fd, ifindex;
         uint8_t sha[6];
         const struct probe_plan *plan;
         struct pacer pacer;
@@ -56,34 +52,16 @@ struct arp_sweep {
 
 int arp_sweep_open(const char *ifname, struct arp_sweep **ret, char *why, size_t whylen)
 {
-        char ebuf[LIBNET_ERRBUF_SIZE] = "";
         struct arp_sweep *s = calloc(1, sizeof(*s));
         if (!s) {
                 snprintf(why, whylen, "out of memory");
                 return -ENOMEM;
         }
-        s->fd = -1;
-        /* LINK_ADV: libnet opens the packet socket and lets us take the
-         * built frame (libnet_adv_cull_packet) instead of writing it. */
-        s->l = libnet_init(LIBNET_LINK_ADV, ifname, ebuf);
-        if (!s->l) {
-                int e = errno ? errno : EIO;
-                snprintf(why, whylen, "%s", ebuf);
+        int r = rawlink_open(&s->link, ifname, why, whylen);
+        if (r < 0) {
                 free(s);
-                return -e;
+                return r;
         }
-        s->fd = libnet_getfd(s->l);
-        s->ifindex = (int)if_nametoindex(ifname);
-        if (s->fd < 0 || s->ifindex <= 0) {
-                snprintf(why, whylen, "no packet socket on '%s'", ifname);
-                arp_sweep_free(s);
-                return -ENODEV;
-        }
-        /* The socket only sends. Unfiltered it would queue a copy of every
-         * frame on every interface that nobody reads: drop them all. */
-        struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
-        struct sock_fprog prog = { .len = 1, .filter = &drop };
-        setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
         *ret = s;
         return 0;
 }
@@ -94,8 +72,7 @@ void arp_sweep_free(struct arp_sweep *s)
                 return;
         pacer_done(&s->pacer);
         free(s->ans);
-        if (s->l)
-                libnet_destroy(s->l);
+        rawlink_close(&s->link);
         free(s);
 }
 
@@ -106,31 +83,21 @@ int arp_sweep_frame(struct arp_sweep *s, const uint8_t sha[6], uint32_t spa, uin
         static const uint8_t zero[6];
         uint8_t sp[4] = { spa >> 24, spa >> 16, spa >> 8, spa };
         uint8_t tp[4] = { tpa >> 24, tpa >> 16, tpa >> 8, tpa };
-        uint8_t *pkt;
-        uint32_t len;
 
         /* RFC 826 request: target hardware address unknown (zero), sent to
          * the broadcast address. With spa 0 it is an RFC 5227 §2.1.1 probe. */
         s->arp_tag = libnet_build_arp(ARP_HRD_ETHER, ETHERTYPE_IP, 6, 4, ARP_OP_REQUEST, sha, sp,
-                                      zero, tp, NULL, 0, s->l, s->arp_tag);
+                                      zero, tp, NULL, 0, s->link.l, s->arp_tag);
         if (s->arp_tag < 0)
                 return -EINVAL;
         if (!s->eth_tag) {
-                s->eth_tag = libnet_build_ethernet(bcast, sha, ETHERTYPE_ARP, NULL, 0, s->l, 0);
+                s->eth_tag = libnet_build_ethernet(bcast, sha, ETHERTYPE_ARP, NULL, 0, s->link.l, 0);
                 if (s->eth_tag < 0) {
                         s->eth_tag = 0;
                         return -EINVAL;
                 }
         }
-        if (libnet_adv_cull_packet(s->l, &pkt, &len) < 0)
-                return -EINVAL;
-        int r = -ENOSPC;
-        if (len <= cap) {
-                memcpy(buf, pkt, len);
-                r = (int)len;
-        }
-        libnet_adv_free_packet(s->l, pkt);
-        return r;
+        return rawlink_cull(&s->link, buf, cap);
 }
 
 int arp_sweep_start(struct arp_sweep *s, const uint8_t sha[6], const struct probe_plan *plan,
@@ -156,16 +123,8 @@ static int send_one(struct arp_sweep *s, const struct probe_target *t)
         int len = arp_sweep_frame(s, s->sha, t->spa, t->ip, frame, sizeof(frame));
         if (len < 0)
                 return len;
-        struct sockaddr_ll to = {
-                .sll_family = AF_PACKET,
-                .sll_protocol = htons(ETH_P_ARP),
-                .sll_ifindex = s->ifindex,
-                .sll_halen = 6,
-        };
-        memset(to.sll_addr, 0xff, 6);
-        if (sendto(s->fd, frame, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0)
-                return -errno;
-        return 0;
+        static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+        return rawlink_send(&s->link, frame, (size_t)len, ETH_P_ARP, bcast);
 }
 
 int arp_sweep_run(struct arp_sweep *s, uint64_t now, uint64_t *ret_wake)

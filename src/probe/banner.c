@@ -373,19 +373,6 @@ static void banner_hosts_done(void *p, uint64_t now)
 
 /* "22" -> 22; 0 for anything else. The TCP probe writes it, but it is
  * read like any value: bounded, digits only. */
-static uint16_t port_value(const struct obs *ob)
-{
-        uint32_t v = 0;
-        if (!ob->val || ob->val_len == 0 || ob->val_len > 5)
-                return 0;
-        for (uint16_t i = 0; i < ob->val_len; i++) {
-                if (ob->val[i] < '0' || ob->val[i] > '9')
-                        return 0;
-                v = v * 10 + (uint32_t)(ob->val[i] - '0');
-        }
-        return v <= 65535 ? (uint16_t)v : 0;
-}
-
 /* A TCP probe answer (tcp.open or tcp.closed) about this MAC and port:
  * count the (host, --ports entry) pair as answered, on the first of the
  * MAC's hosts that has not answered on that port yet. */
@@ -421,7 +408,7 @@ static void banner_seen(void *p, const struct obs *ob, uint64_t now)
                 open = false;
         else
                 return;
-        uint16_t port = port_value(ob);
+        uint16_t port = port_parse(ob->val, ob->val_len);
         if (!port)
                 return;
         tcp_answered(b, ob->mac, port);

@@ -25,15 +25,13 @@
 #include "netinv/prober.h"
 
 #include <errno.h>
-#include <libnet.h>
-#include <linux/filter.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
+
+#include "rawlink.h"
 
 #define ICMP6_TYPE_ECHO_REQUEST 128     /* RFC 4443 §4.1 */
 #define IP6_NH_ICMP6            58      /* IANA protocol number, RFC 4443 §2 */
@@ -49,9 +47,8 @@ static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
 
 struct ipv6_probe {
         const struct prober_env *env;
-        libnet_t *l;                    /* NULL: nothing to send (no link-local address) */
+        struct rawlink link;            /* link.l NULL: nothing to send (no link-local address) */
         libnet_ptag_t icmp_tag, ip_tag, eth_tag;
-        int fd, ifindex;
         uint8_t mac[6];
         uint8_t src[16];
         uint16_t id;                    /* echo identifier */
@@ -68,21 +65,19 @@ static void ipv6_free(void *p)
         struct ipv6_probe *s = p;
         if (!s)
                 return;
-        if (s->l)
-                libnet_destroy(s->l);
+        rawlink_close(&s->link);
         free(s);
 }
 
 static int ipv6_open(const struct prober_env *env, void **ret, char *why, size_t whylen)
 {
-        char ebuf[LIBNET_ERRBUF_SIZE] = "";
         struct ipv6_probe *s = calloc(1, sizeof(*s));
         if (!s) {
                 snprintf(why, whylen, "out of memory");
                 return -ENOMEM;
         }
         s->env = env;
-        s->fd = -1;
+        s->link.fd = -1;
         s->id = (uint16_t)getpid();
         s->sends = 1 + env->opts->retries;
         s->timeout_us = (uint64_t)env->opts->timeout_ms * 1000u;
@@ -92,24 +87,11 @@ static int ipv6_open(const struct prober_env *env, void **ret, char *why, size_t
         }
         memcpy(s->mac, env->ifc->mac, 6);
         memcpy(s->src, env->ip6_ll, 16);
-        s->l = libnet_init(LIBNET_LINK_ADV, env->ifc->name, ebuf);
-        if (!s->l) {
-                int e = errno ? errno : EIO;
-                snprintf(why, whylen, "%s", ebuf);
+        int r = rawlink_open(&s->link, env->ifc->name, why, whylen);
+        if (r < 0) {
                 free(s);
-                return -e;
+                return r;
         }
-        s->fd = libnet_getfd(s->l);
-        s->ifindex = env->ifindex > 0 ? env->ifindex : (int)if_nametoindex(env->ifc->name);
-        if (s->fd < 0 || s->ifindex <= 0) {
-                snprintf(why, whylen, "no packet socket on '%s'", env->ifc->name);
-                ipv6_free(s);
-                return -ENODEV;
-        }
-        /* The socket only sends: drop every frame it would otherwise queue. */
-        struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
-        struct sock_fprog prog = { .len = 1, .filter = &drop };
-        setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
         *ret = s;
         return 0;
 }
@@ -118,36 +100,26 @@ int probe_ipv6_frame(void *p, uint16_t id, uint16_t seq, uint8_t *buf, size_t ca
 {
         struct ipv6_probe *s = p;
         struct libnet_in6_addr src, dst;
-        uint8_t *pkt;
-        uint32_t len;
 
-        if (!s->l)
+        if (!s->link.l)
                 return -EINVAL;
         memcpy(&src, s->src, 16);
         memcpy(&dst, all_nodes, 16);
         /* sum 0: libnet computes the checksum over the pseudo-header
          * (RFC 4443 §2.3) when it coalesces the frame. */
         s->icmp_tag = libnet_build_icmpv6_echo(ICMP6_TYPE_ECHO_REQUEST, 0, 0, id, seq, NULL, 0,
-                                               s->l, s->icmp_tag);
+                                               s->link.l, s->icmp_tag);
         if (s->icmp_tag < 0)
                 return -EINVAL;
         s->ip_tag = libnet_build_ipv6(0, 0, LIBNET_ICMPV6_ECHO_H, IP6_NH_ICMP6,
-                                      IPV6_ECHO_HOP_LIMIT, src, dst, NULL, 0, s->l, s->ip_tag);
+                                      IPV6_ECHO_HOP_LIMIT, src, dst, NULL, 0, s->link.l, s->ip_tag);
         if (s->ip_tag < 0)
                 return -EINVAL;
-        s->eth_tag = libnet_build_ethernet(all_nodes_mac, s->mac, ETHERTYPE_IPV6, NULL, 0, s->l,
+        s->eth_tag = libnet_build_ethernet(all_nodes_mac, s->mac, ETHERTYPE_IPV6, NULL, 0, s->link.l,
                                            s->eth_tag);
         if (s->eth_tag < 0)
                 return -EINVAL;
-        if (libnet_adv_cull_packet(s->l, &pkt, &len) < 0)
-                return -EINVAL;
-        int r = -ENOSPC;
-        if (len <= cap) {
-                memcpy(buf, pkt, len);
-                r = (int)len;
-        }
-        libnet_adv_free_packet(s->l, pkt);
-        return r;
+        return rawlink_cull(&s->link, buf, cap);
 }
 
 static void ipv6_start(void *p, uint64_t now)
@@ -155,7 +127,7 @@ static void ipv6_start(void *p, uint64_t now)
         struct ipv6_probe *s = p;
         s->started = true;
         s->next = now;
-        if (!s->l)
+        if (!s->link.l)
                 s->finished = true;
 }
 
@@ -165,16 +137,7 @@ static int send_one(struct ipv6_probe *s)
         int len = probe_ipv6_frame(s, s->id, (uint16_t)(s->sent + 1), frame, sizeof(frame));
         if (len < 0)
                 return len;
-        struct sockaddr_ll to = {
-                .sll_family = AF_PACKET,
-                .sll_protocol = htons(ETH_P_IPV6),
-                .sll_ifindex = s->ifindex,
-                .sll_halen = 6,
-        };
-        memcpy(to.sll_addr, all_nodes_mac, 6);
-        if (sendto(s->fd, frame, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0)
-                return -errno;
-        return 0;
+        return rawlink_send(&s->link, frame, (size_t)len, ETH_P_IPV6, all_nodes_mac);
 }
 
 static int ipv6_run(void *p, uint64_t now, uint64_t *ret_wake)
@@ -202,10 +165,7 @@ static int ipv6_run(void *p, uint64_t now, uint64_t *ret_wake)
         if (r == -ENOBUFS || r == -EAGAIN) {
                 /* The queue is full: the same request later, waiting longer
                  * each time. */
-                s->backoff_us = s->backoff_us ? s->backoff_us * 2 : PROBE_BACKOFF_MIN_US;
-                if (s->backoff_us > PROBE_BACKOFF_MAX_US)
-                        s->backoff_us = PROBE_BACKOFF_MAX_US;
-                s->next = now + s->backoff_us;
+                s->next = now + rawlink_backoff(&s->backoff_us);
                 *ret_wake = s->next;
                 return 0;
         }

@@ -34,15 +34,14 @@
 #include "netinv/prober.h"
 
 #include <errno.h>
-#include <libnet.h>
-#include <linux/filter.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/socket.h>
+
+#include "netinv/util.h"
+#include "rawlink.h"
 
 #define TCP_SYN_TTL     64      /* the Linux/BSD default (RFC 1700's 64) */
 #define TCP_SYN_WINDOW  64240   /* what Linux offers with MSS 1460: 44 * 1460 */
@@ -75,9 +74,8 @@ struct tcp_host {
 
 struct tcp_probe {
         const struct prober_env *env;
-        libnet_t *l;
+        struct rawlink link;
         libnet_ptag_t opt_tag, tcp_tag, ip_tag, eth_tag;
-        int fd, ifindex;
 
         struct tcp_host *hosts;
         uint8_t *pair;          /* n_hosts rows of n_ports bytes */
@@ -116,21 +114,19 @@ static void tcp_free(void *p)
         free(t->hosts);
         free(t->pair);
         free(t->mac_ix);
-        if (t->l)
-                libnet_destroy(t->l);
+        rawlink_close(&t->link);
         free(t);
 }
 
 static int tcp_open(const struct prober_env *env, void **ret, char *why, size_t whylen)
 {
-        char ebuf[LIBNET_ERRBUF_SIZE] = "";
         struct tcp_probe *t = calloc(1, sizeof(*t));
         if (!t) {
                 snprintf(why, whylen, "out of memory");
                 return -ENOMEM;
         }
         t->env = env;
-        t->fd = -1;
+        t->link.fd = -1;
         t->n_ports = env->opts->n_ports;
         uint32_t retries = env->opts->retries;
         t->max_tries = (uint8_t)(1 + (retries > PROBE_RETRIES_MAX ? PROBE_RETRIES_MAX : retries));
@@ -141,25 +137,11 @@ static int tcp_open(const struct prober_env *env, void **ret, char *why, size_t 
         /* One source port per scan, in the Linux ephemeral range. */
         t->sport = (uint16_t)(32768 + rnd(t) % 28232);
 
-        t->l = libnet_init(LIBNET_LINK_ADV, env->ifc->name, ebuf);
-        if (!t->l) {
-                int e = errno ? errno : EIO;
-                snprintf(why, whylen, "%s", ebuf);
+        int r = rawlink_open(&t->link, env->ifc->name, why, whylen);
+        if (r < 0) {
                 tcp_free(t);
-                return -e;
+                return r;
         }
-        t->fd = libnet_getfd(t->l);
-        t->ifindex = env->ifindex > 0 ? env->ifindex : (int)if_nametoindex(env->ifc->name);
-        if (t->fd < 0 || t->ifindex <= 0) {
-                snprintf(why, whylen, "no packet socket on '%s'", env->ifc->name);
-                tcp_free(t);
-                return -ENODEV;
-        }
-        /* The socket only sends: drop the copy of every frame it would
-         * otherwise queue (answers come through the capture). */
-        struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
-        struct sock_fprog prog = { .len = 1, .filter = &drop };
-        setsockopt(t->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
         *ret = t;
         return 0;
 }
@@ -168,8 +150,6 @@ int probe_tcp_frame(void *p, const struct tcp_syn *syn, uint8_t *buf, size_t cap
 {
         struct tcp_probe *t = p;
         uint8_t opts[sizeof(syn_opts_tmpl)];
-        uint8_t *pkt;
-        uint32_t len;
 
         memcpy(opts, syn_opts_tmpl, sizeof(opts));
         opts[8] = (uint8_t)(syn->tsval >> 24);
@@ -177,32 +157,24 @@ int probe_tcp_frame(void *p, const struct tcp_syn *syn, uint8_t *buf, size_t cap
         opts[10] = (uint8_t)(syn->tsval >> 8);
         opts[11] = (uint8_t)syn->tsval;
         /* libnet 1.1: the options block before the TCP header it belongs to. */
-        t->opt_tag = libnet_build_tcp_options(opts, sizeof(opts), t->l, t->opt_tag);
+        t->opt_tag = libnet_build_tcp_options(opts, sizeof(opts), t->link.l, t->opt_tag);
         if (t->opt_tag < 0)
                 return -EINVAL;
         t->tcp_tag = libnet_build_tcp(syn->sport, syn->dport, syn->isn, 0, TH_SYN, TCP_SYN_WINDOW,
-                                      0, 0, LIBNET_TCP_H + sizeof(opts), NULL, 0, t->l,
+                                      0, 0, LIBNET_TCP_H + sizeof(opts), NULL, 0, t->link.l,
                                       t->tcp_tag);
         if (t->tcp_tag < 0)
                 return -EINVAL;
         t->ip_tag = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H + sizeof(opts), 0, syn->ip_id,
                                       IP_DF, TCP_SYN_TTL, IPPROTO_TCP, 0, htonl(syn->src_ip),
-                                      htonl(syn->dst_ip), NULL, 0, t->l, t->ip_tag);
+                                      htonl(syn->dst_ip), NULL, 0, t->link.l, t->ip_tag);
         if (t->ip_tag < 0)
                 return -EINVAL;
-        t->eth_tag = libnet_build_ethernet(syn->dst_mac, syn->src_mac, ETHERTYPE_IP, NULL, 0, t->l,
-                                           t->eth_tag);
+        t->eth_tag = libnet_build_ethernet(syn->dst_mac, syn->src_mac, ETHERTYPE_IP, NULL, 0,
+                                           t->link.l, t->eth_tag);
         if (t->eth_tag < 0)
                 return -EINVAL;
-        if (libnet_adv_cull_packet(t->l, &pkt, &len) < 0)
-                return -EINVAL;
-        int r = -ENOSPC;
-        if (len <= cap) {
-                memcpy(buf, pkt, len);
-                r = (int)len;
-        }
-        libnet_adv_free_packet(t->l, pkt);
-        return r;
+        return rawlink_cull(&t->link, buf, cap);
 }
 
 /* ---- hosts, and the MAC index seen() needs ---- */
@@ -294,20 +266,6 @@ static void tcp_hosts_done(void *p, uint64_t now)
         t->hosts_done = true;
 }
 
-/* "80" (not NUL-terminated in general) to a port; 0 when it is none. */
-static uint16_t parse_port(const char *s, size_t n)
-{
-        uint32_t v = 0;
-        if (!s || n == 0 || n > 5)
-                return 0;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return 0;
-                v = v * 10 + (uint32_t)(s[i] - '0');
-        }
-        return v <= 65535 ? (uint16_t)v : 0;
-}
-
 static void tcp_seen(void *p, const struct obs *ob, uint64_t now)
 {
         struct tcp_probe *t = p;
@@ -321,7 +279,7 @@ static void tcp_seen(void *p, const struct obs *ob, uint64_t now)
                 mark = PAIR_CLOSED;
         else
                 return;
-        uint16_t port = parse_port(ob->val, ob->val_len);
+        uint16_t port = port_parse(ob->val, ob->val_len);
         size_t pi = 0;
         while (pi < t->n_ports && t->env->opts->ports[pi] != port)
                 pi++;
@@ -385,16 +343,7 @@ static int send_syn(struct tcp_probe *t, size_t h, size_t pi)
         int len = probe_tcp_frame(t, &syn, frame, sizeof(frame));
         if (len < 0)
                 return len;
-        struct sockaddr_ll to = {
-                .sll_family = AF_PACKET,
-                .sll_protocol = htons(ETH_P_IP),
-                .sll_ifindex = t->ifindex,
-                .sll_halen = 6,
-        };
-        memcpy(to.sll_addr, ho->mac, 6);
-        if (sendto(t->fd, frame, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0)
-                return -errno;
-        return 0;
+        return rawlink_send(&t->link, frame, (size_t)len, ETH_P_IP, ho->mac);
 }
 
 static int tcp_run(void *p, uint64_t now, uint64_t *ret_wake)
@@ -439,10 +388,7 @@ static int tcp_run(void *p, uint64_t now, uint64_t *ret_wake)
                 if (r == -ENOBUFS || r == -EAGAIN) {
                         /* The interface queue is full: wait, then the same SYN. */
                         t->enobufs++;
-                        t->backoff_us = t->backoff_us ? t->backoff_us * 2 : PROBE_BACKOFF_MIN_US;
-                        if (t->backoff_us > PROBE_BACKOFF_MAX_US)
-                                t->backoff_us = PROBE_BACKOFF_MAX_US;
-                        t->blocked_until = now + t->backoff_us;
+                        t->blocked_until = now + rawlink_backoff(&t->backoff_us);
                         continue;
                 }
                 if (r < 0)

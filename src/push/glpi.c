@@ -28,6 +28,7 @@
 
 #include "netinv/limits.h"
 #include "netinv/push.h"
+#include "netinv/util.h"
 
 #define GLPI_MAX_IPS            (DEV_MAX_IPV4 + DEV_MAX_IPV6)
 #define GLPI_MAX_SERVICES_TEXT  12u     /* services listed in description */
@@ -207,11 +208,9 @@ static char *device_message(const cJSON *dev, const struct glpi_ctx *c)
                 return NULL;
 
         const char *mv = str_of(dev, "mac");
-        if (mv && strlen(mv) == 17) {
-                uint8_t b[6];
-                if (sscanf(mv, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) == 6)
-                        snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
-        }
+        uint8_t b[6];
+        if (mv && parse_mac(mv, b))
+                fmt_mac(mac, sizeof(mac), b);
         classify(dev, &type, &itemtype);
         snprintf(devid, sizeof(devid), "netinv-%s", c->agent_id ? c->agent_id : "unknown");
         snprintf(ver, sizeof(ver), "netinv_v%s", c->version ? c->version : "0");

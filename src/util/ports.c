@@ -1,6 +1,7 @@
 /* ports.c - the usual name of a TCP or UDP port, one table for the whole
  * program: the banner probe names the services it talks to with it, and
- * the outputs name the open ports nothing answered on. Names follow the
+ * the outputs name the open ports nothing answered on; and the port in an
+ * observation's text ("80"). Names follow the
  * IANA service registry where it has one ("microsoft-ds" aside: 445 is
  * called smb, as everyone says). */
 #include "netinv/util.h"
@@ -32,4 +33,17 @@ const char *port_name(uint16_t port)
                 if (names[i].port == port)
                         return names[i].name;
         return "unknown";
+}
+
+uint16_t port_parse(const char *s, size_t n)
+{
+        uint32_t v = 0;
+        if (!s || n == 0 || n > 5)
+                return 0;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return 0;
+                v = v * 10 + (uint32_t)(s[i] - '0');
+        }
+        return v <= 65535 ? (uint16_t)v : 0;
 }
